@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Tally: a durable Redis-compatible counter service on SQLite, and the
+/// article's web page in Swift. The only outside dependency is the system
+/// SQLite library.
+let package = Package(
+    name: "Tally",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tally-server", targets: ["tally-server"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Glibc does not expose epoll/eventfd/signalfd/timerfd to Swift.
+        .target(name: "CSystem"),
+        .target(
+            name: "Store",
+            dependencies: ["CSQLite"],
+            plugins: [.plugin(name: "MigrationsPlugin")]
+        ),
+        .target(name: "RESP"),
+        .target(name: "EventLoop", dependencies: ["CSystem"]),
+        .target(name: "RESPServer", dependencies: ["Store", "RESP", "EventLoop"]),
+        .executableTarget(name: "tally-server", dependencies: ["RESPServer", "Store", "EventLoop"]),
+
+        // Build-time embedding of migrations/*.sql, so the binary finds its
+        // schema from any working directory and inside a container.
+        .executableTarget(name: "EmbedMigrations", path: "Sources/EmbedMigrations"),
+        .plugin(name: "MigrationsPlugin", capability: .buildTool(), dependencies: ["EmbedMigrations"]),
+
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+        .testTarget(name: "RESPServerTests", dependencies: ["RESPServer"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RESP"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,112 @@
+import RESP
+import Store
+
+/// The one table of every command tally-server speaks: name, arity, flags,
+/// key positions, documentation and handler. Anything not here answers
+/// Redis's own unknown-command error.
+package enum CommandTable {
+    package static let all: [CommandSpec] = [
+        // connection
+        CommandSpec("ping", arity: -1, flags: [.fast, .stale], group: "connection", summary: "Returns the server's liveliness response.", handler: ConnectionCommands.ping),
+        CommandSpec("echo", arity: 2, flags: [.fast], group: "connection", summary: "Returns the given string.", handler: ConnectionCommands.echo),
+        CommandSpec("quit", arity: -1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", summary: "Closes the connection.", handler: ConnectionCommands.quit),
+        CommandSpec("select", arity: 2, flags: [.fast, .loading, .stale], group: "connection", summary: "Changes the selected database.", handler: ConnectionCommands.select),
+        CommandSpec("hello", arity: -1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", handler: ConnectionCommands.hello),
+        CommandSpec("reset", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", since: "6.2.0", summary: "Resets the connection.", handler: ConnectionCommands.reset),
+        CommandSpec("client", arity: -2, group: "connection", since: "2.4.0", summary: "A container for client connection commands.", subcommands: [
+            CommandSpec("id", arity: 2, flags: [.loading, .stale], group: "connection", since: "5.0.0", summary: "Returns the unique client ID of the connection.", handler: ClientCommands.id),
+            CommandSpec("setname", arity: 3, flags: [.loading, .stale], group: "connection", since: "2.6.9", summary: "Sets the connection name.", handler: ClientCommands.setname),
+            CommandSpec("getname", arity: 2, flags: [.loading, .stale], group: "connection", since: "2.6.9", summary: "Returns the name of the connection.", handler: ClientCommands.getname),
+            CommandSpec("setinfo", arity: 4, flags: [.loading, .stale], group: "connection", since: "7.2.0", summary: "Sets information specific to the client or connection.", handler: ClientCommands.setinfo),
+            CommandSpec("info", arity: 2, flags: [.loading, .stale], group: "connection", since: "6.2.0", summary: "Returns information about the connection.", handler: ClientCommands.info),
+            CommandSpec("list", arity: -2, flags: [.admin, .loading, .stale], group: "connection", since: "2.4.0", summary: "Lists open connections.", handler: ClientCommands.list),
+            CommandSpec("kill", arity: -3, flags: [.admin, .loading, .stale], group: "connection", since: "2.4.0", summary: "Terminates open connections.", handler: ClientCommands.kill),
+            CommandSpec("no-evict", arity: 3, flags: [.admin, .loading, .stale], group: "connection", since: "7.0.0", summary: "Sets the client eviction mode of the connection.", handler: ClientCommands.noEvict),
+        ]),
+
+        // strings
+        CommandSpec("get", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "string", summary: "Returns the string value of a key.", handler: StringCommands.get),
+        CommandSpec("set", arity: -3, flags: [.write], keys: (1, 1, 1), group: "string", summary: "Sets the string value of a key, ignoring its type.", handler: StringCommands.set),
+        CommandSpec("setnx", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Set the string value of a key only when the key doesn't exist.", handler: StringCommands.setnx),
+        CommandSpec("setex", arity: 4, flags: [.write], keys: (1, 1, 1), group: "string", since: "2.0.0", summary: "Sets the string value and expiration time of a key.", handler: StringCommands.setex),
+        CommandSpec("psetex", arity: 4, flags: [.write], keys: (1, 1, 1), group: "string", since: "2.6.0", summary: "Sets both string value and expiration time in milliseconds of a key.", handler: StringCommands.psetex),
+        CommandSpec("getset", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Returns the previous string value of a key after setting it to a new value.", handler: StringCommands.getset),
+        CommandSpec("getdel", arity: 2, flags: [.write, .fast], keys: (1, 1, 1), group: "string", since: "6.2.0", summary: "Returns the string value of a key after deleting the key.", handler: StringCommands.getdel),
+        CommandSpec("mget", arity: -2, flags: [.readonly, .fast], keys: (1, -1, 1), group: "string", summary: "Atomically returns the string values of one or more keys.", handler: StringCommands.mget),
+        CommandSpec("mset", arity: -3, flags: [.write], keys: (1, -1, 2), group: "string", since: "1.0.1", summary: "Atomically creates or modifies the string values of one or more keys.", handler: StringCommands.mset),
+        CommandSpec("msetnx", arity: -3, flags: [.write], keys: (1, -1, 2), group: "string", since: "1.0.1", summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.", handler: StringCommands.msetnx),
+        CommandSpec("incr", arity: 2, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Increments the integer value of a key by one.", handler: StringCommands.incr),
+        CommandSpec("incrby", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Increments the integer value of a key by a number.", handler: StringCommands.incrby),
+        CommandSpec("decr", arity: 2, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Decrements the integer value of a key by one.", handler: StringCommands.decr),
+        CommandSpec("decrby", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "string", summary: "Decrements a number from the integer value of a key.", handler: StringCommands.decrby),
+        CommandSpec("incrbyfloat", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "string", since: "2.6.0", summary: "Increment the floating point value of a key by a number.", handler: StringCommands.incrbyfloat),
+        CommandSpec("strlen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "string", since: "2.2.0", summary: "Returns the length of a string value.", handler: StringCommands.strlen),
+        CommandSpec("append", arity: 3, flags: [.write], keys: (1, 1, 1), group: "string", since: "2.0.0", summary: "Appends a string to the value of a key.", handler: StringCommands.append),
+
+        // keys
+        CommandSpec("del", arity: -2, flags: [.write], keys: (1, -1, 1), group: "generic", summary: "Deletes one or more keys.", handler: KeyCommands.del),
+        CommandSpec("unlink", arity: -2, flags: [.write, .fast], keys: (1, -1, 1), group: "generic", since: "4.0.0", summary: "Asynchronously deletes one or more keys.", handler: KeyCommands.del),
+        CommandSpec("exists", arity: -2, flags: [.readonly, .fast], keys: (1, -1, 1), group: "generic", summary: "Determines whether one or more keys exist.", handler: KeyCommands.exists),
+        CommandSpec("type", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", summary: "Determines the type of value stored at a key.", handler: KeyCommands.type),
+        CommandSpec("keys", arity: 2, flags: [.readonly], group: "generic", summary: "Returns all key names that match a pattern.", handler: KeyCommands.keys),
+        CommandSpec("scan", arity: -2, flags: [.readonly], group: "generic", since: "2.8.0", summary: "Iterates over the key names in the database.", handler: KeyCommands.scan),
+        CommandSpec("expire", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", summary: "Sets the expiration time of a key in seconds.", handler: KeyCommands.expire),
+        CommandSpec("pexpire", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", since: "2.6.0", summary: "Sets the expiration time of a key in milliseconds.", handler: KeyCommands.pexpire),
+        CommandSpec("expireat", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", since: "1.2.0", summary: "Sets the expiration time of a key to a Unix timestamp.", handler: KeyCommands.expireat),
+        CommandSpec("pexpireat", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", since: "2.6.0", summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.", handler: KeyCommands.pexpireat),
+        CommandSpec("ttl", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", summary: "Returns the expiration time in seconds of a key.", handler: KeyCommands.ttl),
+        CommandSpec("pttl", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "2.6.0", summary: "Returns the expiration time in milliseconds of a key.", handler: KeyCommands.pttl),
+        CommandSpec("persist", arity: 2, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", since: "2.2.0", summary: "Removes the expiration time of a key.", handler: KeyCommands.persist),
+
+        // transactions
+        CommandSpec("multi", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", handler: TransactionCommands.multi),
+        CommandSpec("exec", arity: 1, flags: [.noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Executes all commands in a transaction.", handler: TransactionCommands.exec),
+        CommandSpec("discard", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "2.0.0", summary: "Discards a transaction.", handler: TransactionCommands.discard),
+
+        // server
+        CommandSpec("info", arity: -1, flags: [.loading, .stale], group: "server", summary: "Returns information and statistics about the server.", handler: ServerCommands.info),
+        CommandSpec("dbsize", arity: 1, flags: [.readonly, .fast], group: "server", summary: "Returns the number of keys in the database.", handler: ServerCommands.dbsize),
+        CommandSpec("flushdb", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from the current database.", handler: ServerCommands.flushdb),
+        CommandSpec("flushall", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from all databases.", handler: ServerCommands.flushall),
+        CommandSpec("time", arity: 1, flags: [.fast, .loading, .stale], group: "server", since: "2.6.0", summary: "Returns the server time.", handler: ServerCommands.time),
+        CommandSpec("config", arity: -2, group: "server", since: "2.0.0", summary: "A container for server configuration commands.", subcommands: [
+            CommandSpec("get", arity: -3, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Returns the effective values of configuration parameters.", handler: ServerCommands.configGet),
+            CommandSpec("set", arity: -4, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Sets configuration parameters in-flight.", handler: ServerCommands.configSet),
+            CommandSpec("resetstat", arity: 2, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Resets the server's statistics.", handler: ServerCommands.configResetstat),
+        ]),
+        CommandSpec("command", arity: -1, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", subcommands: [
+            CommandSpec("count", arity: 2, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns a count of commands.", handler: IntrospectionCommands.count),
+            CommandSpec("docs", arity: -2, flags: [.loading, .stale], group: "server", since: "7.0.0", summary: "Returns documentary information about one, multiple or all commands.", handler: IntrospectionCommands.docs),
+            CommandSpec("info", arity: -2, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns information about one, multiple or all commands.", handler: IntrospectionCommands.info),
+            CommandSpec("list", arity: -2, flags: [.loading, .stale], group: "server", since: "7.0.0", summary: "Returns a list of command names.", handler: IntrospectionCommands.list),
+        ], handler: IntrospectionCommands.command),
+    ]
+
+    private static let byName: [CommandName: CommandSpec] = {
+        var table: [CommandName: CommandSpec] = [:]
+        for spec in all { table[CommandName(spec.name)] = spec }
+        return table
+    }()
+
+    /// The top-level command named by `bytes`, in any case.
+    package static func lookup(_ bytes: ArraySlice<UInt8>) -> CommandSpec? {
+        byName[CommandName(bytes)]
+    }
+
+    /// Finds the command (or subcommand) `arguments` names and checks its
+    /// arity, answering Redis's errors for unknown names and wrong counts.
+    package static func resolve(_ arguments: Arguments) -> Result<CommandSpec, RedisError> {
+        guard let spec = lookup(arguments[0]) else {
+            let rest = arguments.count > 1 ? (1..<arguments.count).map { arguments.string($0) } : []
+            return .failure(.unknownCommand(name: arguments.string(0), arguments: rest))
+        }
+        guard spec.accepts(argumentCount: arguments.count) else { return .failure(.wrongArity(command: spec.fullName)) }
+        guard !spec.subcommands.isEmpty, arguments.count >= 2 else { return .success(spec) }
+        guard let sub = spec.subcommand(named: arguments[1]) else {
+            // COMMAND alone is a command of its own; CLIENT and CONFIG need a subcommand.
+            return .failure(.unknownSubcommand(command: spec.name, subcommand: arguments.string(1)))
+        }
+        guard sub.accepts(argumentCount: arguments.count) else { return .failure(.wrongArity(command: sub.fullName)) }
+        return .success(sub)
+    }
+}

@@ -1,0 +1,75 @@
+import RESP
+import Store
+
+/// COMMAND and its subcommands, built from the one command table.
+enum IntrospectionCommands {
+    /// COMMAND: every command's info.
+    static func command(_ c: inout CommandContext) throws {
+        c.client.reply.arrayHeader(CommandTable.all.count)
+        for spec in CommandTable.all { writeInfo(&c, spec) }
+    }
+
+    static func count(_ c: inout CommandContext) throws {
+        c.client.reply.integer(Int64(CommandTable.all.count))
+    }
+
+    static func list(_ c: inout CommandContext) throws {
+        // Filters (FILTERBY) are not supported; say so rather than ignore them.
+        guard c.count == 2 else { throw RedisError.syntax }
+        c.client.reply.arrayHeader(CommandTable.all.count)
+        for spec in CommandTable.all { c.client.reply.bulk(spec.name) }
+    }
+
+    /// COMMAND INFO [name ...]: null for names Tally does not know.
+    static func info(_ c: inout CommandContext) throws {
+        guard c.count > 2 else { return try command(&c) }
+        c.client.reply.arrayHeader(c.count - 2)
+        for index in 2..<c.count {
+            if let spec = CommandTable.lookup(c.arguments[index]) { writeInfo(&c, spec) } else { c.client.reply.nullArray() }
+        }
+    }
+
+    /// COMMAND DOCS [name ...]: a map from name to its summary, since and group.
+    static func docs(_ c: inout CommandContext) throws {
+        let specs = c.count > 2 ? (2..<c.count).compactMap { CommandTable.lookup(c.arguments[$0]) } : CommandTable.all
+        c.client.reply.mapHeader(specs.count)
+        for spec in specs { writeDocs(&c, spec) }
+    }
+
+    private static func writeDocs(_ c: inout CommandContext, _ spec: CommandSpec) {
+        c.client.reply.bulk(spec.fullName)
+        c.client.reply.mapHeader(spec.subcommands.isEmpty ? 3 : 4)
+        c.client.reply.bulk("summary"); c.client.reply.bulk(spec.summary)
+        c.client.reply.bulk("since"); c.client.reply.bulk(spec.since)
+        c.client.reply.bulk("group"); c.client.reply.bulk(spec.group)
+        if !spec.subcommands.isEmpty {
+            c.client.reply.bulk("subcommands")
+            c.client.reply.mapHeader(spec.subcommands.count)
+            for sub in spec.subcommands { writeDocs(&c, sub) }
+        }
+    }
+
+    /// Redis 7's ten-field entry: name, arity, flags, first/last key, step,
+    /// ACL categories, tips, key specs, subcommands.
+    private static func writeInfo(_ c: inout CommandContext, _ spec: CommandSpec) {
+        c.client.reply.arrayHeader(10)
+        c.client.reply.bulk(spec.fullName)
+        c.client.reply.integer(Int64(spec.arity))
+        let flags = spec.flags.names
+        c.client.reply.setHeader(flags.count)
+        for flag in flags { c.client.reply.simpleString(flag) }
+        c.client.reply.integer(Int64(spec.firstKey))
+        c.client.reply.integer(Int64(spec.lastKey))
+        c.client.reply.integer(Int64(spec.keyStep))
+        var categories = ["@\(spec.group == "generic" ? "keyspace" : spec.group)"]
+        if spec.flags.contains(.write) { categories.append("@write") }
+        if spec.flags.contains(.readonly) { categories.append("@read") }
+        if spec.flags.contains(.fast) { categories.append("@fast") }
+        c.client.reply.setHeader(categories.count)
+        for category in categories { c.client.reply.simpleString(category) }
+        c.client.reply.setHeader(0)
+        c.client.reply.arrayHeader(0)
+        c.client.reply.arrayHeader(spec.subcommands.count)
+        for sub in spec.subcommands { writeInfo(&c, sub) }
+    }
+}

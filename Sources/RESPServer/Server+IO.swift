@@ -1,0 +1,132 @@
+import EventLoop
+import RESP
+
+/// Socket work: accepting, reading into a client's input, writing replies.
+extension Server {
+    /// Bytes read per call, and at most per client per turn, so one busy
+    /// pipeline cannot starve the others.
+    static let readChunk = 64 * 1024
+    static let readBudgetPerTurn = 1024 * 1024
+
+    func acceptClients() {
+        guard let listener else { return }
+        // Bounded, so a flood of connections cannot hold the loop.
+        for _ in 0..<64 {
+            let accepted: (fd: Int32, peer: SocketAddress)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                logger.warning("accept failed", ["error": error.description])
+                return
+            }
+            guard let (fd, peer) = accepted else { return }
+            Socket.setNoDelay(fd)
+            let now = EventLoop.wallClockMilliseconds()
+            let client = Client(id: nextClientID, fd: fd, peer: peer, local: listener.localAddress,
+                                now: now, limits: configuration.limits)
+            nextClientID += 1
+            do {
+                try loop.register(fd, interest: .read, handler: ClientEvents(server: self, client: client))
+            } catch {
+                logger.warning("cannot watch client", ["addr": peer.description, "error": error.description])
+                Socket.close(fd)
+                continue
+            }
+            clients[fd] = client
+            stats.totalConnections += 1
+        }
+    }
+
+    func clientReady(_ client: Client, _ events: ReadyEvents) {
+        if events.isWritable && client.hasUnsentOutput {
+            flush(client)
+            if client.isClosed { return }
+        }
+        guard events.isReadable || events.isHangup else { return }
+        var total = 0
+        reading: while total < Server.readBudgetPerTurn {
+            let result: IOResult
+            do {
+                result = try Socket.read(client.fd, appendingTo: &client.input, maxBytes: Server.readChunk)
+            } catch {
+                logger.debug("read failed", ["addr": client.peer.description, "error": error.description])
+                close(client)
+                return
+            }
+            switch result {
+            case .bytes(let count):
+                total += count
+                // A short read means the socket is drained for now.
+                if count < Server.readChunk { break reading }
+            case .wouldBlock:
+                break reading
+            case .closed:
+                // Commands already read still run; the connection closes after their replies.
+                client.closeAfterReply = true
+                if client.readOffset == client.input.count && !client.hasUnsentOutput {
+                    close(client)
+                    return
+                }
+                try? loop.update(client.fd, interest: [])
+                break reading
+            }
+        }
+        if !client.isPending {
+            client.isPending = true
+            pending.append(client)
+        }
+    }
+
+    /// Writes as much of the client's committed replies as the socket takes.
+    func flush(_ client: Client) {
+        guard !client.isClosed else { return }
+        while client.hasUnsentOutput {
+            let offset = client.sentOffset
+            let written = client.reply.bytes.withUnsafeBytes { buffer in
+                Result { () throws(SystemError) -> IOResult in
+                    try Socket.write(client.fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                }
+            }
+            let result: IOResult
+            switch written {
+            case .success(let value):
+                result = value
+            case .failure(let error):
+                logger.debug("write failed", ["addr": client.peer.description, "error": error.description])
+                close(client)
+                return
+            }
+            switch result {
+            case .bytes(let count):
+                client.sentOffset += count
+            case .wouldBlock:
+                if !client.wantsWrite {
+                    client.wantsWrite = true
+                    try? loop.update(client.fd, interest: client.closeAfterReply ? .write : [.read, .write])
+                }
+                return
+            case .closed:
+                close(client)
+                return
+            }
+        }
+        client.reply.removeAll()
+        client.sentOffset = 0
+        if client.closeAfterReply {
+            close(client)
+            return
+        }
+        if client.wantsWrite {
+            client.wantsWrite = false
+            try? loop.update(client.fd, interest: .read)
+        }
+    }
+
+    func close(_ client: Client) {
+        guard !client.isClosed else { return }
+        client.isClosed = true
+        loop.unregister(client.fd)
+        Socket.close(client.fd)
+        clients[client.fd] = nil
+    }
+}

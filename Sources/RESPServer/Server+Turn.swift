@@ -1,0 +1,198 @@
+import EventLoop
+import RESP
+import Store
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The group-commit turn: parse and execute every pending client's
+/// commands, commit once, then release the replies.
+extension Server {
+    func endTurn() {
+        var index = 0
+        // Indexing, not iteration: a command (CLIENT KILL) may close a client mid-turn.
+        while index < pending.count {
+            let client = pending[index]
+            if !client.isClosed { processInput(client) }
+            index += 1
+        }
+        commitTurn()
+        for client in pending {
+            client.isPending = false
+            client.turnRecords.removeAll(keepingCapacity: true)
+            if !client.isClosed { flush(client) }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Commits the turn's write transaction; if that fails, every reply that
+    /// depended on it becomes an error and nothing is acknowledged.
+    private func commitTurn() {
+        guard keyspace.inTransaction else { return }
+        let started = Server.monotonicMicroseconds()
+        do {
+            try keyspace.commit()
+            stats.commits += 1
+            stats.committedCommands += commandsInTransaction
+            stats.lastCommitMicroseconds = Server.monotonicMicroseconds() - started
+            stats.lastCommitTime = EventLoop.wallClockMilliseconds() / 1000
+        } catch {
+            keyspace.rollback()
+            stats.failedCommits += 1
+            stats.lastCommitError = error.message
+            logger.error("commit failed", ["error": error.description])
+            failTurn(reason: error.message)
+        }
+        commandsInTransaction = 0
+    }
+
+    /// Parses and runs the client's complete commands, in order.
+    private func processInput(_ client: Client) {
+        while !client.isClosed && !(client.closeAfterReply && client.transaction == nil && client.readOffset >= client.input.count) {
+            let offset = client.readOffset
+            let parsed: Int?
+            do {
+                parsed = try parse(client, at: offset)
+            } catch {
+                // Redis answers the malformed frame, then closes this connection only.
+                logger.debug("protocol error", ["addr": client.peer.description, "error": error.message])
+                let start = client.reply.bytes.count
+                client.reply.error("ERR \(error.message)")
+                client.turnRecords.append(TurnRecord(start: start, end: client.reply.bytes.count, accessesData: false))
+                client.closeAfterReply = true
+                client.input.removeAll(keepingCapacity: false)
+                client.readOffset = 0
+                return
+            }
+            guard let consumed = parsed else { break }
+            client.readOffset += consumed
+            if client.arguments.isEmpty { continue }
+            dispatch(client)
+            if client.closeAfterReply && !client.isClosed {
+                // QUIT: nothing after it runs.
+                client.readOffset = client.input.count
+            }
+        }
+        compactInput(client)
+    }
+
+    /// Parses one command at `offset` of the client's input into its arguments.
+    private func parse(_ client: Client, at offset: Int) throws(ProtocolError) -> Int? {
+        let result = client.input.withUnsafeBytes { buffer in
+            Result { () throws(ProtocolError) -> Int? in
+                try client.parser.parse(UnsafeRawBufferPointer(rebasing: buffer[offset...]), into: &client.arguments)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Microseconds of CLOCK_MONOTONIC, for commit latency.
+    static func monotonicMicroseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+    }
+
+    /// Drops parsed bytes, keeping the buffer's capacity for the next read.
+    private func compactInput(_ client: Client) {
+        if client.readOffset >= client.input.count {
+            client.input.removeAll(keepingCapacity: client.input.capacity <= 1 << 20)
+            client.readOffset = 0
+        } else if client.readOffset > 0 {
+            client.input.removeFirst(client.readOffset)
+            client.readOffset = 0
+        }
+    }
+
+    /// Looks the command up, checks it, and queues it (inside MULTI) or runs it.
+    private func dispatch(_ client: Client) {
+        let start = client.reply.bytes.count
+        var accessesData = false
+        defer {
+            client.turnRecords.append(TurnRecord(start: start, end: client.reply.bytes.count, accessesData: accessesData))
+            if turnRolledBack {
+                turnRolledBack = false
+                failTurn(reason: "the write transaction was rolled back")
+            }
+        }
+        client.lastInteraction = EventLoop.wallClockMilliseconds()
+        let spec: CommandSpec
+        switch CommandTable.resolve(client.arguments) {
+        case .success(let found):
+            spec = found
+        case .failure(let error):
+            if client.transaction != nil { client.transactionDirty = true }
+            client.reply.error(error.wireText)
+            return
+        }
+        if client.transaction != nil && !spec.flags.contains(.noQueue) {
+            if spec.flags.contains(.noMulti) {
+                client.transactionDirty = true
+                client.reply.error("ERR Command not allowed inside a transaction")
+                return
+            }
+            client.transaction?.append(QueuedCommand(spec: spec, arguments: client.arguments))
+            client.reply.simpleString("QUEUED")
+            return
+        }
+        accessesData = spec.flags.accessesData || spec.name == "exec"
+        execute(spec, arguments: client.arguments, for: client)
+    }
+
+    /// Runs one resolved command and writes its reply (or its error).
+    func execute(_ spec: CommandSpec, arguments: Arguments, for client: Client) {
+        stats.totalCommands += 1
+        client.lastCommand = spec.fullName
+        guard let handler = spec.handler else {
+            client.reply.error(RedisError.unknownSubcommand(command: spec.name, subcommand: "").wireText)
+            return
+        }
+        if spec.flags.contains(.write) && !keyspace.inTransaction {
+            do {
+                try keyspace.beginWrite()
+            } catch {
+                client.reply.error(RedisError.storage(error.message).wireText)
+                return
+            }
+        }
+        let wasInTransaction = keyspace.inTransaction
+        var context = CommandContext(server: self, client: client, arguments: arguments, spec: spec,
+                                     now: EventLoop.wallClockMilliseconds())
+        do {
+            try handler(&context)
+        } catch let error as RedisError {
+            client.reply.error(error.wireText)
+        } catch {
+            client.reply.error("ERR \(error)")
+        }
+        if wasInTransaction {
+            commandsInTransaction += 1
+            if !keyspace.inTransaction {
+                // SQLite rolled the transaction back (disk full, I/O error):
+                // every earlier write of this turn is gone with it.
+                turnRolledBack = true
+            }
+        }
+    }
+
+    /// Replaces every reply of this turn that depended on stored data with
+    /// an error, so nothing is acknowledged that was not stored.
+    func failTurn(reason: String) {
+        for client in pending where !client.turnRecords.isEmpty {
+            let records = client.turnRecords
+            let old = client.reply.bytes
+            var rebuilt = ReplyEncoder(protocolVersion: client.protocolVersion)
+            rebuilt.bytes = Array(old[0..<records[0].start])
+            for record in records {
+                if record.accessesData {
+                    rebuilt.error(RedisError.commitFailed(reason).wireText)
+                } else {
+                    rebuilt.bytes.append(contentsOf: old[record.start..<record.end])
+                }
+            }
+            client.reply.bytes = rebuilt.bytes
+            client.turnRecords.removeAll(keepingCapacity: true)
+        }
+        commandsInTransaction = 0
+    }
+}
