@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tally-server", targets: ["tally-server"]),
+        .executable(name: "tally-web", targets: ["tally-web"]),
     ],
     targets: [
         .systemLibrary(
@@ -25,8 +26,12 @@ let package = Package(
         ),
         .target(name: "RESP"),
         .target(name: "EventLoop", dependencies: ["CSystem"]),
-        .target(name: "RESPServer", dependencies: ["Store", "RESP", "EventLoop"]),
-        .executableTarget(name: "tally-server", dependencies: ["RESPServer", "Store", "EventLoop"]),
+        .target(name: "Logging"),
+        .target(name: "RESPServer", dependencies: ["Store", "RESP", "EventLoop", "Logging"]),
+        .executableTarget(name: "tally-server", dependencies: ["RESPServer", "Store", "EventLoop", "Logging"]),
+        .target(name: "HTTP"),
+        .target(name: "App", dependencies: ["HTTP", "RESP", "EventLoop", "Logging"]),
+        .executableTarget(name: "tally-web", dependencies: ["App", "Logging"]),
 
         // Build-time embedding of migrations/*.sql, so the binary finds its
         // schema from any working directory and inside a container.
@@ -37,6 +42,8 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
         .testTarget(name: "RESPServerTests", dependencies: ["RESPServer"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "AppTests", dependencies: ["App"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,6 +31,7 @@ package final class EventLoop: @unchecked Sendable {
     private var nextToken: UInt32 = 1
     private var events: UnsafeMutableBufferPointer<epoll_event>
     private var stopping = false
+    private var running = false
     private var owner: pthread_t
     var timers = TimerQueue()
     var dueTimers: [TimerQueue.ID] = []
@@ -99,9 +100,14 @@ package final class EventLoop: @unchecked Sendable {
     /// Runs turns until `stop()`. `endOfTurn` runs once after each turn's
     /// handlers and timers: the place to act on everything that turn gathered.
     package func run(endOfTurn: () -> Void) throws(SystemError) {
+        precondition(!running, "EventLoop.run called from inside run")
         owner = pthread_self()
+        running = true
         // A stopped loop can be run again.
-        defer { stopping = false }
+        defer {
+            running = false
+            stopping = false
+        }
         repeat {
             try dispatchReadyDescriptors()
             runDueTimers()
@@ -150,8 +156,9 @@ package final class EventLoop: @unchecked Sendable {
         }
 
         if ready == events.count, events.count < Self.maximumEventCapacity {
+            let capacity = events.count * 2
             events.deallocate()
-            events = .allocate(capacity: events.count * 2)
+            events = .allocate(capacity: capacity)
         }
     }
 

@@ -10,6 +10,8 @@ package final class TCPListener {
     private static let backlog: Int32 = 511
 
     package let fd: Int32
+    /// The bound address, with the real port after binding port 0.
+    package let localAddress: SocketAddress
     private var isClosed = false
 
     /// Binds and listens on `host:port`. `port` 0 takes an ephemeral port
@@ -33,6 +35,9 @@ package final class TCPListener {
                 Int(address.withSockAddr { pointer, length in bind(fd, pointer, length) })
             })
             _ = try syscallNeverBlocking("listen \(address)", { Int(listen(fd, Self.backlog)) })
+            (_, localAddress) = try SocketAddress.filling { (pointer, length) throws(SystemError) in
+                _ = try syscallNeverBlocking("getsockname \(address)", { Int(getsockname(fd, pointer, length)) })
+            }
         } catch {
             Socket.close(fd)
             throw error
@@ -42,16 +47,6 @@ package final class TCPListener {
 
     deinit {
         if !isClosed { Socket.close(fd) }
-    }
-
-    /// The bound address, with the real port after binding port 0.
-    package var localAddress: SocketAddress {
-        let result = try? SocketAddress.filling { (pointer, length) throws(SystemError) in
-            _ = try syscallNeverBlocking("getsockname", { Int(getsockname(fd, pointer, length)) })
-        }
-        // getsockname fails only on a closed or non-socket descriptor.
-        guard let (_, address) = result else { preconditionFailure("getsockname on closed listener \(fd)") }
-        return address
     }
 
     /// Accepts one pending connection as a non-blocking, close-on-exec

@@ -1,3 +1,4 @@
+import Logging
 import EventLoop
 import RESP
 import Store

@@ -1,3 +1,4 @@
+import Logging
 import EventLoop
 import RESPServer
 import Store

@@ -21,6 +21,26 @@ struct TCPListenerTests {
         #expect(address.description == "[::1]:\(address.port)")
     }
 
+    @Test("a listener on \"::\" also accepts IPv4 connections (Linux's IPV6_V6ONLY=0)")
+    func dualStack() throws {
+        let loop = try EventLoop()
+        let listener = try TCPListener(host: "::", port: 0)
+        let target = try #require(SocketAddress.resolve(host: "127.0.0.1", port: listener.localAddress.port).first)
+        let client = try Socket.connect(to: target)
+        defer { Socket.close(client) }
+        var peer: SocketAddress?
+        try loop.register(listener.fd, interest: .read, handler: ClosureHandler { _, loop in
+            failOnError(loop) {
+                guard let connection = try listener.accept() else { return }
+                Socket.close(connection.fd)
+                peer = connection.peer
+                loop.stop()
+            }
+        })
+        try runUntilStopped(loop)
+        #expect(peer?.host == "::ffff:127.0.0.1")
+    }
+
     @Test("binding a port in use throws an error naming bind, the address and the reason")
     func portInUse() throws {
         let first = try TCPListener(host: "127.0.0.1", port: 0)
