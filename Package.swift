@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RESP"]),
+        .testTarget(name: "WebIntegrationTests"),
     ],
     swiftLanguageModes: [.v6]
 )

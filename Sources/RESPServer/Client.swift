@@ -38,6 +38,10 @@ package final class Client {
     /// MULTI state: queued commands, and whether one failed to queue.
     var transaction: [QueuedCommand]? = nil
     var transactionDirty = false
+    /// WATCHed keys (and whether each was live then), and whether one was
+    /// modified since.
+    var watched: [WatchedKey: Bool] = [:]
+    var watchDirty = false
 
     package var protocolVersion: ProtocolVersion {
         get { reply.protocolVersion }

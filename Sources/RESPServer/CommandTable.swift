@@ -61,6 +61,8 @@ package enum CommandTable {
         // transactions
         CommandSpec("multi", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", handler: TransactionCommands.multi),
         CommandSpec("exec", arity: 1, flags: [.noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Executes all commands in a transaction.", handler: TransactionCommands.exec),
+        CommandSpec("watch", arity: -2, flags: [.fast, .noQueue, .noMulti, .loading, .stale], keys: (1, -1, 1), group: "transactions", since: "2.2.0", summary: "Monitors changes to keys to determine the execution of a transaction.", handler: TransactionCommands.watch),
+        CommandSpec("unwatch", arity: 1, flags: [.fast, .loading, .stale], group: "transactions", since: "2.2.0", summary: "Forgets about watched keys of a transaction.", handler: TransactionCommands.unwatch),
         CommandSpec("discard", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "2.0.0", summary: "Discards a transaction.", handler: TransactionCommands.discard),
 
         // server

@@ -16,7 +16,15 @@ extension Server {
             do {
                 accepted = try listener.accept()
             } catch {
-                logger.warning("accept failed", ["error": error.description])
+                // Out of descriptors (EMFILE/ENFILE) or memory: the pending
+                // connection would wake every turn, so stop listening briefly.
+                logger.warning("accept failed; pausing accepts for 100 ms", ["error": error.description])
+                stats.rejectedConnections += 1
+                try? loop.update(listener.fd, interest: [])
+                loop.after(milliseconds: 100) { [weak self] in
+                    guard let self, let listener = self.listener else { return }
+                    try? self.loop.update(listener.fd, interest: .read)
+                }
                 return
             }
             guard let (fd, peer) = accepted else { return }
@@ -125,6 +133,7 @@ extension Server {
     func close(_ client: Client) {
         guard !client.isClosed else { return }
         client.isClosed = true
+        if !client.watched.isEmpty { unwatchAll(client) }
         loop.unregister(client.fd)
         Socket.close(client.fd)
         clients[client.fd] = nil

@@ -23,6 +23,8 @@ package final class Server {
     /// Clients with input this turn, in the order it arrived.
     var pending: [Client] = []
     var nextClientID: Int64 = 1
+    /// Clients watching each key (WATCH).
+    var watchers: [WatchedKey: [Client]] = [:]
     package var stats = ServerStats()
     /// Commands executed inside the open write transaction.
     var commandsInTransaction: Int64 = 0

@@ -62,6 +62,7 @@ extension Keyspace {
             if let db { try statement.bind(1, Int64(db)) }
             try statement.run()
         } catch { throw .storage(error.message) }
+        onFlush?(db)
     }
 
     /// Per-database counts of live keys, for INFO's Keyspace section.

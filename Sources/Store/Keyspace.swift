@@ -15,6 +15,11 @@ package final class Keyspace {
     private let beginStatement: Statement
     private let commitStatement: Statement
     private let rollbackStatement: Statement
+    /// Told of every key a write modifies (WATCH needs it); nil when nobody
+    /// watches, so the hot path pays one nil check.
+    package var onKeyModified: ((Int, UnsafeRawBufferPointer) -> Void)?
+    /// Told when a database (or, with nil, every database) is flushed.
+    package var onFlush: ((Int?) -> Void)?
     /// Statements of the colder paths, prepared on first use.
     private var cache: [String: Statement] = [:]
 
@@ -107,6 +112,7 @@ package final class Keyspace {
             try statement.bind(4, expiresAt)
             try statement.run()
         } catch { throw .storage(error.message) }
+        onKeyModified?(db, key)
     }
 
     package func set(db: Int, key: UnsafeRawBufferPointer, integer: Int64, expiresAt: Int64?) throws(RedisError) {
@@ -119,6 +125,7 @@ package final class Keyspace {
             try statement.bind(4, expiresAt)
             try statement.run()
         } catch { throw .storage(error.message) }
+        onKeyModified?(db, key)
     }
 
     package func set(db: Int, key: UnsafeRawBufferPointer, value: [UInt8], expiresAt: Int64?) throws(RedisError) {
@@ -177,6 +184,7 @@ package final class Keyspace {
             try statement.bindKey(2, key)
             try statement.run()
         } catch { throw .storage(error.message) }
+        if existed { onKeyModified?(db, key) }
         return existed
     }
 
@@ -190,5 +198,6 @@ package final class Keyspace {
             try statement.bind(3, expiresAt)
             try statement.run()
         } catch { throw .storage(error.message) }
+        onKeyModified?(db, key)
     }
 }

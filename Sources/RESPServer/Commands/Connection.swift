@@ -75,6 +75,7 @@ enum ConnectionCommands {
     static func reset(_ c: inout CommandContext) throws {
         c.client.transaction = nil
         c.client.transactionDirty = false
+        c.server.unwatchAll(c.client)
         c.client.db = 0
         c.client.name = ""
         c.client.protocolVersion = .resp2
