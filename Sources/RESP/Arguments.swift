@@ -58,6 +58,8 @@ package struct Arguments: Sendable, Equatable {
 
     /// Forgets every argument but keeps the allocated capacity.
     package mutating func removeAll() {
+        // Clearing an empty array still costs a call; the parser clears a lot of empty ones.
+        guard !ends.isEmpty else { return }
         storage.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
     }

@@ -57,35 +57,29 @@ enum DecimalInteger {
         return Int64(magnitude)
     }
 
-    /// Appends the decimal digits of `value` to `bytes` without a temporary buffer.
+    /// Appends the decimal digits of `value` to `bytes`.
     @inline(__always)
     static func append(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(ASCII.minus) }
         append(value.magnitude, to: &bytes)
     }
 
-    /// Appends the decimal digits of `value` to `bytes` without a temporary buffer.
+    /// Appends the decimal digits of `value` to `bytes`, formatted on the stack: no heap allocation.
     static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         if value < 10 {
             bytes.append(ASCII.zero + UInt8(value))
             return
         }
-        var digitCount = 1
-        var bound: UInt64 = 10
-        while digitCount < 20 && value >= bound {
-            digitCount += 1
-            bound = bound &* 10
-        }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(ASCII.zero, count: digitCount))
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        // UInt64.max has 20 digits.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var remaining = value
-            var position = start + digitCount
+            var position = 20
             while remaining > 0 {
                 position -= 1
-                buffer[position] = ASCII.zero + UInt8(remaining % 10)
+                digits[position] = ASCII.zero + UInt8(remaining % 10)
                 remaining /= 10
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position...]))
         }
     }
 }

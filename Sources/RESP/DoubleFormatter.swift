@@ -24,66 +24,76 @@ enum DoubleFormatter {
 
     /// Writes the text of `value` at the start of `output`; returns its length.
     private static func format(_ value: Double, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var length = 0
-        func put(_ byte: UInt8) {
-            output[length] = byte
-            length += 1
-        }
-        func put(_ text: StaticString) {
-            text.withUTF8Buffer { for byte in $0 { put(byte) } }
-        }
+        var writer = Writer(output: output)
         // glibc prints the sign of NaN and of zero too.
-        if value.sign == .minus { put(ASCII.minus) }
+        if value.sign == .minus { writer.put(ASCII.minus) }
         if value.isNaN {
-            put("nan")
-            return length
+            writer.put("nan")
+            return writer.length
         }
         if value.isInfinite {
-            put("inf")
-            return length
+            writer.put("inf")
+            return writer.length
         }
         if value == 0 {
-            put(ASCII.zero)
-            return length
+            writer.put(ASCII.zero)
+            return writer.length
         }
         var (digits, exponent) = roundedDigits(value.magnitude)
-        // The 17 digits go to the scratch area, most significant first.
         for index in stride(from: precision - 1, through: 0, by: -1) {
             output[scratch + index] = ASCII.zero + UInt8(digits % 10)
             digits /= 10
         }
         var significant = precision
         while significant > 1 && output[scratch + significant - 1] == ASCII.zero { significant -= 1 }
-        func putDigits(_ range: Range<Int>) {
-            for index in range { put(output[scratch + index]) }
-        }
 
         if exponent < -4 || exponent >= precision {
-            putDigits(0..<1)
+            writer.putDigits(0..<1)
             if significant > 1 {
-                put(UInt8(ascii: "."))
-                putDigits(1..<significant)
+                writer.put(UInt8(ascii: "."))
+                writer.putDigits(1..<significant)
             }
-            put(UInt8(ascii: "e"))
-            put(exponent < 0 ? ASCII.minus : ASCII.plus)
+            writer.put(UInt8(ascii: "e"))
+            writer.put(exponent < 0 ? ASCII.minus : ASCII.plus)
             let magnitude = abs(exponent)
             // C prints at least two exponent digits.
-            if magnitude >= 100 { put(ASCII.zero + UInt8(magnitude / 100)) }
-            put(ASCII.zero + UInt8(magnitude / 10 % 10))
-            put(ASCII.zero + UInt8(magnitude % 10))
+            if magnitude >= 100 { writer.put(ASCII.zero + UInt8(magnitude / 100)) }
+            writer.put(ASCII.zero + UInt8(magnitude / 10 % 10))
+            writer.put(ASCII.zero + UInt8(magnitude % 10))
         } else if exponent >= 0 {
-            putDigits(0..<(exponent + 1))
+            writer.putDigits(0..<(exponent + 1))
             if significant > exponent + 1 {
-                put(UInt8(ascii: "."))
-                putDigits((exponent + 1)..<significant)
+                writer.put(UInt8(ascii: "."))
+                writer.putDigits((exponent + 1)..<significant)
             }
         } else {
-            put(ASCII.zero)
-            put(UInt8(ascii: "."))
-            for _ in 0..<(-exponent - 1) { put(ASCII.zero) }
-            putDigits(0..<significant)
+            writer.put(ASCII.zero)
+            writer.put(UInt8(ascii: "."))
+            for _ in 0..<(-exponent - 1) { writer.put(ASCII.zero) }
+            writer.putDigits(0..<significant)
         }
-        return length
+        return writer.length
+    }
+
+    /// Appends to the output buffer; the rounded digits wait in its scratch area.
+    private struct Writer {
+        let output: UnsafeMutableBufferPointer<UInt8>
+        var length = 0
+
+        @inline(__always)
+        mutating func put(_ byte: UInt8) {
+            output[length] = byte
+            length += 1
+        }
+
+        mutating func put(_ text: StaticString) {
+            text.withUTF8Buffer { for byte in $0 { put(byte) } }
+        }
+
+        /// Copies digits `range` (0 is the most significant) from the scratch area.
+        mutating func putDigits(_ range: Range<Int>) {
+            for index in range { put(output[scratch + index]) }
+        }
     }
 
     /// The 17 leading significant digits of positive finite `value`, rounded, and its decimal exponent:
@@ -162,21 +172,32 @@ enum DoubleFormatter {
         var digits: UInt64 = 0
         var taken = 0
         var roundingDigit: UInt64 = 0
-        var sticky = false
-        scan: for index in stride(from: limbs.count - 1, through: 0, by: -1) {
-            var divisor: UInt64 = index == limbs.count - 1 ? topDivisor : limbBase / 10
-            while divisor > 0 {
-                let digit = limbs[index] / divisor % 10
-                if taken < precision {
-                    digits = digits * 10 + digit
-                } else if taken == precision {
-                    roundingDigit = digit
-                } else if digit != 0 {
-                    sticky = true
-                    break scan
-                }
-                taken += 1
+        // The next digit to read is limbs[index] / divisor % 10.
+        var index = limbs.count - 1
+        var divisor = topDivisor
+        while taken <= precision && index >= 0 {
+            let digit = limbs[index] / divisor % 10
+            if taken < precision {
+                digits = digits * 10 + digit
+            } else {
+                roundingDigit = digit
+            }
+            taken += 1
+            if divisor == 1 {
+                index -= 1
+                divisor = limbBase / 10
+            } else {
                 divisor /= 10
+            }
+        }
+        // Whether anything after the rounding digit is non-zero decides ties.
+        var sticky = false
+        if index >= 0 {
+            sticky = limbs[index] % (divisor * 10) != 0
+            var lower = index - 1
+            while !sticky && lower >= 0 {
+                sticky = limbs[lower] != 0
+                lower -= 1
             }
         }
         while taken < precision {

@@ -45,7 +45,9 @@ package struct ReplyParser: Sendable {
     /// Advances the scan; returns the end of the first value once it is complete.
     private mutating func scan(_ input: UnsafeRawBufferPointer) throws(ReplyParseError) -> Int? {
         while true {
-            guard let frame = try Frame(input, at: scanned, limits: self) else { return nil }
+            guard let frame = try Frame(input, at: scanned, maxBulkLength: maxBulkLength, maxElements: maxElements) else {
+                return nil
+            }
             scanned = frame.next
             if frame.children > 0 {
                 open.append(frame.children)
@@ -66,7 +68,9 @@ package struct ReplyParser: Sendable {
 
     /// Builds the value at `offset`, which the scan found complete.
     private func value(_ input: UnsafeRawBufferPointer, at offset: inout Int) throws(ReplyParseError) -> RESPValue {
-        guard let frame = try Frame(input, at: offset, limits: self) else { throw .invalidLength }
+        guard let frame = try Frame(input, at: offset, maxBulkLength: maxBulkLength, maxElements: maxElements) else {
+            throw .invalidLength
+        }
         offset = frame.next
         func text(_ range: Range<Int>) -> String {
             String(decoding: UnsafeRawBufferPointer(rebasing: input[range]), as: UTF8.self)
@@ -148,10 +152,16 @@ package struct ReplyParser: Sendable {
         var next: Int
 
         /// Reads the frame at `offset`; nil when the bytes there are incomplete.
-        init?(_ input: UnsafeRawBufferPointer, at offset: Int, limits: ReplyParser) throws(ReplyParseError) {
+        init?(
+            _ input: UnsafeRawBufferPointer,
+            at offset: Int,
+            maxBulkLength: Int,
+            maxElements: Int
+        ) throws(ReplyParseError) {
             guard offset < input.count else { return nil }
             type = input[offset]
-            guard Self.knownTypes.contains(type) else { throw .unknownType(type) }
+            // Checked before the line is complete, so garbage fails at its first byte.
+            guard Self.isType(type) else { throw .unknownType(type) }
             var lineEnd = offset + 1
             while lineEnd < input.count && input[lineEnd] != ASCII.cr { lineEnd += 1 }
             guard lineEnd + 1 < input.count else { return nil }
@@ -163,7 +173,7 @@ package struct ReplyParser: Sendable {
                  UInt8(ascii: "#"), UInt8(ascii: "("), UInt8(ascii: "_"):
                 return
             case ASCII.dollar, UInt8(ascii: "!"), UInt8(ascii: "="):
-                let length = try Self.length(input, payload, nullable: type == ASCII.dollar, limit: limits.maxBulkLength)
+                let length = try Self.length(input, payload, nullable: type == ASCII.dollar, limit: maxBulkLength)
                 guard let length else {
                     isNull = true
                     return
@@ -175,7 +185,7 @@ package struct ReplyParser: Sendable {
                 payload = next..<(next + length)
                 next += length + 2
             case ASCII.asterisk, UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "|"):
-                let count = try Self.length(input, payload, nullable: type == ASCII.asterisk, limit: limits.maxElements)
+                let count = try Self.length(input, payload, nullable: type == ASCII.asterisk, limit: maxElements)
                 guard let count else {
                     isNull = true
                     return
@@ -190,7 +200,16 @@ package struct ReplyParser: Sendable {
             }
         }
 
-        private static let knownTypes = Set("+-:,#(_$!=*%~>|".utf8)
+        private static func isType(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
+                 UInt8(ascii: "("), UInt8(ascii: "_"), ASCII.dollar, UInt8(ascii: "!"), UInt8(ascii: "="),
+                 ASCII.asterisk, UInt8(ascii: "%"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "|"):
+                true
+            default:
+                false
+            }
+        }
 
         /// A length or count line: nil for RESP2's -1 null where `nullable`.
         private static func length(

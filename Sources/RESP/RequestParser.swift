@@ -122,8 +122,12 @@ package struct RequestParser: Sendable {
         while index < input.count {
             let byte = input[index]
             if byte == ASCII.cr {
-                // "Buffer should also contain \n": the line counts once a byte follows the '\r'.
-                guard index + 1 < input.count else { break }
+                // "Buffer should also contain \n": the line counts once a byte
+                // follows the '\r'. Until then Redis waits, whatever the length.
+                guard index + 1 < input.count else {
+                    progress.searchedUpTo = index
+                    return nil
+                }
                 progress.searchedUpTo = 0
                 return index
             }

@@ -58,6 +58,24 @@ package enum CommandTable {
         CommandSpec("pttl", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "2.6.0", summary: "Returns the expiration time in milliseconds of a key.", handler: KeyCommands.pttl),
         CommandSpec("persist", arity: 2, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", since: "2.2.0", summary: "Removes the expiration time of a key.", handler: KeyCommands.persist),
 
+        // hashes
+        CommandSpec("hset", arity: -4, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Creates or modifies the value of a field in a hash.", handler: HashCommands.hset),
+        CommandSpec("hmset", arity: -4, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Sets the values of multiple fields.", handler: HashCommands.hmset),
+        CommandSpec("hsetnx", arity: 4, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Sets the value of a field in a hash only when the field doesn't exist.", handler: HashCommands.hsetnx),
+        CommandSpec("hget", arity: 3, flags: [.readonly, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns the value of a field in a hash.", handler: HashCommands.hget),
+        CommandSpec("hmget", arity: -3, flags: [.readonly, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns the values of all fields in a hash.", handler: HashCommands.hmget),
+        CommandSpec("hgetall", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns all fields and values in a hash.", handler: HashCommands.hgetall),
+        CommandSpec("hdel", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", handler: HashCommands.hdel),
+        CommandSpec("hlen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns the number of fields in a hash.", handler: HashCommands.hlen),
+        CommandSpec("hexists", arity: 3, flags: [.readonly, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Determines whether a field exists in a hash.", handler: HashCommands.hexists),
+        CommandSpec("hkeys", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns all fields in a hash.", handler: HashCommands.hkeys),
+        CommandSpec("hvals", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Returns all values in a hash.", handler: HashCommands.hvals),
+        CommandSpec("hstrlen", arity: 3, flags: [.readonly, .fast], keys: (1, 1, 1), group: "hash", since: "3.2.0", summary: "Returns the length of the value of a field.", handler: HashCommands.hstrlen),
+        CommandSpec("hincrby", arity: 4, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.0.0", summary: "Increments the integer value of a field in a hash by a number.", handler: HashCommands.hincrby),
+        CommandSpec("hincrbyfloat", arity: 4, flags: [.write, .fast], keys: (1, 1, 1), group: "hash", since: "2.6.0", summary: "Increments the floating point value of a field by a number.", handler: HashCommands.hincrbyfloat),
+        CommandSpec("hrandfield", arity: -2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "6.2.0", summary: "Returns one or more random fields from a hash.", handler: HashCommands.hrandfield),
+        CommandSpec("hscan", arity: -3, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.8.0", summary: "Iterates over fields and values of a hash.", handler: HashCommands.hscan),
+
         // transactions
         CommandSpec("multi", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", handler: TransactionCommands.multi),
         CommandSpec("exec", arity: 1, flags: [.noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Executes all commands in a transaction.", handler: TransactionCommands.exec),
