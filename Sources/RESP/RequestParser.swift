@@ -51,7 +51,8 @@ package struct RequestParser: Sendable {
     ) throws(ProtocolError) -> Int? {
         arguments.removeAll()
         if input.count < max(progress.cursor, progress.searchedUpTo) {
-            // The caller broke the contract; starting over is still correct.
+            // Fewer bytes than were already examined cannot continue them:
+            // start over rather than trust offsets into a different buffer.
             reset()
         }
         guard let first = input.first else { return nil }

@@ -33,6 +33,8 @@ package final class Client {
     package var lastCommand: String = "NULL"
     /// Set by QUIT or a protocol error: close once the replies are sent.
     var closeAfterReply = false
+    /// Receives every command the server runs (MONITOR).
+    var isMonitor = false
     var isClosed = false
 
     /// MULTI state: queued commands, and whether one failed to queue.

@@ -76,6 +76,22 @@ package enum CommandTable {
         CommandSpec("hrandfield", arity: -2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "6.2.0", summary: "Returns one or more random fields from a hash.", handler: HashCommands.hrandfield),
         CommandSpec("hscan", arity: -3, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.8.0", summary: "Iterates over fields and values of a hash.", handler: HashCommands.hscan),
 
+        CommandSpec("rename", arity: 3, flags: [.write], keys: (1, 2, 1), group: "generic", summary: "Renames a key and overwrites the destination.", handler: KeyCommands.rename),
+        CommandSpec("renamenx", arity: 3, flags: [.write, .fast], keys: (1, 2, 1), group: "generic", summary: "Renames a key only when the target key name doesn't exist.", handler: KeyCommands.renamenx),
+        CommandSpec("copy", arity: -3, flags: [.write], keys: (1, 2, 1), group: "generic", since: "6.2.0", summary: "Copies the value of a key to a new key.", handler: KeyCommands.copy),
+        CommandSpec("move", arity: 3, flags: [.write, .fast], keys: (1, 1, 1), group: "generic", summary: "Moves a key to another database.", handler: KeyCommands.move),
+        CommandSpec("randomkey", arity: 1, flags: [.readonly], group: "generic", summary: "Returns a random key name from the database.", handler: KeyCommands.randomkey),
+        CommandSpec("touch", arity: -2, flags: [.readonly, .fast], keys: (1, -1, 1), group: "generic", since: "3.2.1", summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.", handler: KeyCommands.touch),
+        CommandSpec("expiretime", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "7.0.0", summary: "Returns the expiration time of a key as a Unix timestamp.", handler: KeyCommands.expiretime),
+        CommandSpec("pexpiretime", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "7.0.0", summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.", handler: KeyCommands.pexpiretime),
+        CommandSpec("object", arity: -2, group: "generic", since: "2.2.3", summary: "A container for object introspection commands.", subcommands: [
+            CommandSpec("encoding", arity: 3, flags: [.readonly], keys: (2, 2, 1), group: "generic", since: "2.2.3", summary: "Returns the internal encoding of a Redis object.", handler: KeyCommands.objectEncoding),
+        ]),
+        CommandSpec("getex", arity: -2, flags: [.write, .fast], keys: (1, 1, 1), group: "string", since: "6.2.0", summary: "Returns the string value of a key after setting its expiration time.", handler: StringCommands.getex),
+        CommandSpec("getrange", arity: 4, flags: [.readonly], keys: (1, 1, 1), group: "string", since: "2.4.0", summary: "Returns a substring of the string stored at a key.", handler: StringCommands.getrange),
+        CommandSpec("substr", arity: 4, flags: [.readonly], keys: (1, 1, 1), group: "string", summary: "Returns a substring from a string value.", handler: StringCommands.getrange),
+        CommandSpec("setrange", arity: 4, flags: [.write], keys: (1, 1, 1), group: "string", since: "2.2.0", summary: "Overwrites a part of a string value with another by an offset.", handler: StringCommands.setrange),
+
         // transactions
         CommandSpec("multi", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Starts a transaction.", handler: TransactionCommands.multi),
         CommandSpec("exec", arity: 1, flags: [.noQueue, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Executes all commands in a transaction.", handler: TransactionCommands.exec),
@@ -89,6 +105,12 @@ package enum CommandTable {
         CommandSpec("flushdb", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from the current database.", handler: ServerCommands.flushdb),
         CommandSpec("flushall", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from all databases.", handler: ServerCommands.flushall),
         CommandSpec("time", arity: 1, flags: [.fast, .loading, .stale], group: "server", since: "2.6.0", summary: "Returns the server time.", handler: ServerCommands.time),
+        CommandSpec("save", arity: 1, flags: [.admin, .noQueue], group: "server", summary: "Synchronously saves the database(s) to disk.", handler: PersistenceCommands.save),
+        CommandSpec("bgsave", arity: -1, flags: [.admin], group: "server", summary: "Asynchronously saves the database(s) to disk.", handler: PersistenceCommands.bgsave),
+        CommandSpec("lastsave", arity: 1, flags: [.fast, .loading, .stale], group: "server", summary: "Returns the Unix timestamp of the last successful save to disk.", handler: PersistenceCommands.lastsave),
+        CommandSpec("shutdown", arity: -1, flags: [.admin, .noMulti, .loading, .stale], group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", handler: PersistenceCommands.shutdown),
+        CommandSpec("wait", arity: 3, group: "generic", since: "3.0.0", summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", handler: PersistenceCommands.wait),
+        CommandSpec("monitor", arity: 1, flags: [.admin, .noMulti, .loading, .stale], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", handler: MonitorCommands.monitor),
         CommandSpec("config", arity: -2, group: "server", since: "2.0.0", summary: "A container for server configuration commands.", subcommands: [
             CommandSpec("get", arity: -3, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Returns the effective values of configuration parameters.", handler: ServerCommands.configGet),
             CommandSpec("set", arity: -4, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Sets configuration parameters in-flight.", handler: ServerCommands.configSet),

@@ -165,6 +165,7 @@ extension Server {
         } catch {
             client.reply.error("ERR \(error)")
         }
+        if !monitors.isEmpty { feedMonitors(spec, arguments, from: client) }
         if wasInTransaction {
             commandsInTransaction += 1
             if !keyspace.inTransaction {

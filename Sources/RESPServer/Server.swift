@@ -23,6 +23,9 @@ package final class Server {
     /// Clients with input this turn, in the order it arrived.
     var pending: [Client] = []
     var nextClientID: Int64 = 1
+    /// MONITOR clients, and when the WAL was last checkpointed (LASTSAVE).
+    var monitors: [Client] = []
+    package var lastSave: Int64 = EventLoop.wallClockMilliseconds() / 1000
     /// Clients watching each key (WATCH).
     var watchers: [WatchedKey: [Client]] = [:]
     package var stats = ServerStats()

@@ -51,7 +51,7 @@ struct SetOptions {
         return options
     }
 
-    private static func expiryOption(_ c: CommandContext, _ index: Int) -> (Unit, Bool)? {
+    static func expiryOption(_ c: CommandContext, _ index: Int) -> (Unit, Bool)? {
         if c.isOption(index, "ex") { return (.seconds, true) }
         if c.isOption(index, "px") { return (.milliseconds, true) }
         if c.isOption(index, "exat") { return (.seconds, false) }

@@ -1,0 +1,71 @@
+import EventLoop
+import RESP
+import Store
+
+/// MONITOR: every command the server runs, as Redis prints it:
+/// `+1339518083.107412 [0 127.0.0.1:60866] "keys" "*"`.
+enum MonitorCommands {
+    static func monitor(_ c: inout CommandContext) throws {
+        c.client.isMonitor = true
+        c.server.monitors.append(c.client)
+        c.client.reply.simpleString("OK")
+    }
+}
+
+extension Server {
+    /// Sends one executed command to every monitor.
+    func feedMonitors(_ spec: CommandSpec, _ arguments: Arguments, from client: Client) {
+        monitors.removeAll { $0.isClosed }
+        guard !monitors.isEmpty, !spec.flags.contains(.admin), spec.name != "monitor" else { return }
+        let micros = Server.wallClockMicroseconds()
+        var line = "\(micros / 1_000_000).\(String(micros % 1_000_000).leftPadded(to: 6)) [\(client.db) \(client.peer)]"
+        for index in 0..<arguments.count {
+            line += " "
+            line += Server.quoted(arguments[index])
+        }
+        for monitor in monitors {
+            monitor.reply.simpleString(line)
+            if !monitor.isPending {
+                monitor.isPending = true
+                pending.append(monitor)
+            }
+        }
+    }
+
+    /// Redis's `sdscatrepr`: double quotes, C escapes, `\xHH` for the rest.
+    static func quoted(_ bytes: ArraySlice<UInt8>) -> String {
+        var text = "\""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): text += "\\\\"
+            case UInt8(ascii: "\""): text += "\\\""
+            case UInt8(ascii: "\n"): text += "\\n"
+            case UInt8(ascii: "\r"): text += "\\r"
+            case UInt8(ascii: "\t"): text += "\\t"
+            case 7: text += "\\a"
+            case 8: text += "\\b"
+            case 0x20...0x7E: text.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16)
+                text += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return text + "\""
+    }
+
+    static func wallClockMicroseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
