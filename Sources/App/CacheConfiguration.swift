@@ -25,7 +25,7 @@ package struct CacheConfiguration: Sendable, Equatable {
             let credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
             if let colon = credentials.firstIndex(of: ":") {
-                let user = String(credentials[..<colon])
+                let user = percentDecoded(String(credentials[..<colon]))
                 configuration.username = user.isEmpty ? nil : user
                 configuration.password = percentDecoded(String(credentials[credentials.index(after: colon)...]))
             } else if !credentials.isEmpty {
@@ -38,14 +38,24 @@ package struct CacheConfiguration: Sendable, Equatable {
             rest = rest[..<slash]
         }
         var host = rest
-        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+        if rest.hasPrefix("[") {
+            // An IPv6 literal: `[addr]` then nothing or `:port`.
+            guard let close = rest.firstIndex(of: "]") else { throw ConfigurationError("unclosed '[' in REDIS_URL host") }
             host = rest[rest.index(after: rest.startIndex)..<close]
-            rest = rest[rest.index(after: close)...]
-            if rest.hasPrefix(":") { configuration.port = try port(rest.dropFirst(), in: url) }
-        } else if let colon = rest.lastIndex(of: ":") {
+            let after = rest[rest.index(after: close)...]
+            if after.hasPrefix(":") {
+                configuration.port = try port(after.dropFirst(), in: url)
+            } else if !after.isEmpty {
+                throw ConfigurationError("unexpected '\(after)' after the host in REDIS_URL")
+            }
+        } else if let colon = rest.firstIndex(of: ":") {
             host = rest[..<colon]
-            configuration.port = try port(rest[rest.index(after: colon)...], in: url)
+            let portText = rest[rest.index(after: colon)...]
+            // A second colon means an IPv6 address without brackets.
+            if portText.contains(":") { throw ConfigurationError("an IPv6 host in REDIS_URL needs brackets: redis://[::1]:6379") }
+            configuration.port = try port(portText, in: url)
         }
+        if host.contains("[") || host.contains("]") { throw ConfigurationError("malformed host '\(host)' in REDIS_URL") }
         if !host.isEmpty { configuration.host = String(host) }
         let dbText = path.split(separator: "?").first.map(String.init) ?? ""
         if !dbText.isEmpty {

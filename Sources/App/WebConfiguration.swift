@@ -19,17 +19,17 @@ package struct WebConfiguration: Sendable {
     /// Reads `PORT`, `BIND`, `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`,
     /// `REDIS_DB`, then `REDIS_URL` (which overrides them), then flags.
     package static func parse(arguments: [String], environment: [String: String]) throws(ConfigurationError) -> WebConfiguration? {
-        var values: [String: String] = [:]
+        // Precedence, lowest first: REDIS_* variables, REDIS_URL, the flags,
+        // --redis-url. A value overridden by a higher layer is never read,
+        // so a valid flag mends an invalid variable.
         let names = ["port": "PORT", "bind": "BIND", "redis-host": "REDIS_HOST", "redis-port": "REDIS_PORT",
                      "redis-password": "REDIS_PASSWORD", "redis-db": "REDIS_DB", "redis-url": "REDIS_URL",
                      "log-level": "LOG_LEVEL"]
-        for (option, variable) in names {
-            if let value = environment[variable], !value.isEmpty { values[option] = value }
-        }
+        if arguments.contains("--help") || arguments.contains("-h") { return nil }
+        var flags: [String: String] = [:]
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--help" || argument == "-h" { return nil }
             var name = argument, value: String? = nil
             if let equals = argument.firstIndex(of: "=") {
                 name = String(argument[..<equals])
@@ -43,20 +43,37 @@ package struct WebConfiguration: Sendable {
                 guard index < arguments.count else { throw ConfigurationError("\(name) needs a value") }
                 value = arguments[index]
             }
-            values[String(name.dropFirst(2))] = value
+            flags[String(name.dropFirst(2))] = value
             index += 1
         }
-        var configuration = WebConfiguration()
-        if let bind = values["bind"] { configuration.bind = bind }
-        if let port = values["port"] { configuration.port = try parsePort(port, name: "PORT", allowZero: true) }
-        if let host = values["redis-host"] { configuration.cache.host = host }
-        if let port = values["redis-port"] { configuration.cache.port = try parsePort(port, name: "REDIS_PORT", allowZero: false) }
-        if let password = values["redis-password"] { configuration.cache.password = password }
-        if let db = values["redis-db"] {
-            guard let number = Int(db), number >= 0 else { throw ConfigurationError("invalid REDIS_DB '\(db)': expected a number ≥ 0") }
-            configuration.cache.db = number
+        var variables: [String: String] = [:]
+        for (option, variable) in names {
+            if let value = environment[variable], !value.isEmpty { variables[option] = value }
         }
-        if let url = values["redis-url"] { try CacheConfiguration.parse(url: url, into: &configuration.cache) }
+        let simple = ["port", "bind", "redis-host", "redis-port", "redis-password", "redis-db"]
+        var settings: [(String, String)] = simple.compactMap { option in
+            flags[option] == nil ? variables[option].map { (option, $0) } : nil
+        }
+        if flags["redis-url"] == nil, let url = variables["redis-url"] { settings.append(("redis-url", url)) }
+        settings += simple.compactMap { option in flags[option].map { (option, $0) } }
+        if let url = flags["redis-url"] { settings.append(("redis-url", url)) }
+        var configuration = WebConfiguration()
+        for (option, value) in settings {
+            switch option {
+            case "bind": configuration.bind = value
+            case "port": configuration.port = try parsePort(value, name: "PORT", allowZero: true)
+            case "redis-host": configuration.cache.host = value
+            case "redis-port": configuration.cache.port = try parsePort(value, name: "REDIS_PORT", allowZero: false)
+            case "redis-password": configuration.cache.password = value
+            case "redis-db":
+                guard let number = Int(value), number >= 0 else {
+                    throw ConfigurationError("invalid REDIS_DB '\(value)': expected a number ≥ 0")
+                }
+                configuration.cache.db = number
+            case "redis-url": try CacheConfiguration.parse(url: value, into: &configuration.cache)
+            default: break
+            }
+        }
         return configuration
     }
 

@@ -8,18 +8,29 @@ package struct HTTPRequest: Sendable, Equatable {
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
 
-    /// The target without its query string.
-    package var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+    /// The target without its query string; an absolute-form target
+    /// (`http://host/path`, RFC 9112 §3.2.2) reduced to its path.
+    package var path: Substring {
+        var target = Substring(self.target)
+        if let scheme = target.firstRange(of: "://"), target[..<scheme.lowerBound].allSatisfy({ $0.isLetter }) {
+            let afterAuthority = target[scheme.upperBound...]
+            target = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? "/"
+            if target.hasPrefix("?") { return "/" }
+        }
+        return target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    }
 
     /// The first value of a header, by case-insensitive name.
     package func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
     }
 
     /// HTTP/1.1 keeps the connection unless told to close; 1.0 only when asked.
+    /// Repeated `Connection` lines form one list (RFC 9110 §5.3).
     package var keepAlive: Bool {
-        let connection = header("connection")?.lowercased() ?? ""
-        let tokens = connection.split(separator: ",").map { $0.trimmingSpaces() }
+        let connection = headers.filter { $0.name.lowercased() == "connection" }.map { $0.value.lowercased() }
+        let tokens = connection.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces() }
         if minorVersion >= 1 { return !tokens.contains("close") }
         return tokens.contains("keep-alive")
     }

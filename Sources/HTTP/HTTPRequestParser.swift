@@ -12,10 +12,21 @@ package struct HTTPRequestParser: Sendable {
     /// it used, nil when more input is needed, or an error to answer.
     package func parse(_ input: UnsafeRawBufferPointer) throws(HTTPError) -> (HTTPRequest, Int)? {
         var index = 0
-        // RFC 9112 §2.2: ignore empty lines before the request line.
-        while index + 1 < input.count && input[index] == Self.cr && input[index + 1] == Self.lf { index += 2 }
+        // RFC 9112 §2.2: ignore empty lines (CRLF or a bare LF) before the
+        // request line, but no more of them than a request line's worth.
+        while index < input.count {
+            if input[index] == Self.lf {
+                index += 1
+            } else if input[index] == Self.cr && index + 1 < input.count && input[index + 1] == Self.lf {
+                index += 2
+            } else {
+                break
+            }
+            if index > limits.maxRequestLine { throw HTTPError(.badRequest, "too many empty lines before the request") }
+        }
         guard let lineEnd = findLineEnd(input, from: index, limit: limits.maxRequestLine) else {
-            if input.count - index > limits.maxRequestLine { throw HTTPError(.uriTooLong, "request line too long") }
+            // A line exactly at the limit may wait for its LF after the CR.
+            if input.count - index > limits.maxRequestLine + 1 { throw HTTPError(.uriTooLong, "request line too long") }
             return nil
         }
         if lineEnd.contentEnd - index > limits.maxRequestLine { throw HTTPError(.uriTooLong, "request line too long") }
@@ -26,7 +37,8 @@ package struct HTTPRequestParser: Sendable {
         while true {
             let remainingBudget = limits.maxHeaderBytes - (index - headStart)
             guard let end = findLineEnd(input, from: index, limit: remainingBudget) else {
-                if input.count - headStart > limits.maxHeaderBytes { throw HTTPError(.headersTooLarge, "headers too large") }
+                // As for the request line: a final CR may wait for its LF.
+                if input.count - headStart > limits.maxHeaderBytes + 1 { throw HTTPError(.headersTooLarge, "headers too large") }
                 return nil
             }
             if end.next - headStart > limits.maxHeaderBytes + 2 { throw HTTPError(.headersTooLarge, "headers too large") }
@@ -67,15 +79,16 @@ package struct HTTPRequestParser: Sendable {
         }
         guard parts[0].allSatisfy(Self.isTokenByte) else { throw HTTPError(.badRequest, "malformed method") }
         guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw HTTPError(.badRequest, "malformed request target") }
-        let version = String(decoding: parts[2], as: UTF8.self)
-        let minor: Int
-        switch version {
-        case "HTTP/1.1": minor = 1
-        case "HTTP/1.0": minor = 0
-        default:
-            if version.hasPrefix("HTTP/") && version.count == 8 { throw HTTPError(.versionNotSupported, "only HTTP/1.0 and HTTP/1.1") }
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT.
+        let version = Array(parts[2])
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard version.count == 8, version.starts(with: "HTTP/".utf8), isDigit(version[5]),
+              version[6] == UInt8(ascii: "."), isDigit(version[7]) else {
             throw HTTPError(.badRequest, "malformed HTTP version")
         }
+        guard version[5] == UInt8(ascii: "1") else { throw HTTPError(.versionNotSupported, "only HTTP/1.0 and HTTP/1.1") }
+        // RFC 9110 §6.2: a higher 1.x minor version is served as 1.1.
+        let minor = version[7] == UInt8(ascii: "0") ? 0 : 1
         return HTTPRequest(method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
                            minorVersion: minor, headers: [], body: [])
     }

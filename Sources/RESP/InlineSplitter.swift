@@ -4,9 +4,9 @@
 /// \t \b \a \xHH` and `\<any>`; `'…'` takes only `\'`. A quote may open in
 /// the middle of an argument (`a"b c"` is `ab c`), but a closing quote must be
 /// followed by a blank or the end of the line.
-enum InlineSplitter {
+package enum InlineSplitter {
     /// Appends the arguments of `line` (which holds no NUL and no `\n`) to `arguments`.
-    static func split(_ line: UnsafeRawBufferPointer, into arguments: inout Arguments) throws(ProtocolError) {
+    package static func split(_ line: UnsafeRawBufferPointer, into arguments: inout Arguments) throws(ProtocolError) {
         let end = line.count
         var position = 0
         while true {

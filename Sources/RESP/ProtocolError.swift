@@ -8,6 +8,9 @@ package enum ProtocolError: Error, Equatable, Sendable {
     /// A multibulk element did not start with `$`; `got` is the byte found instead.
     case expectedDollar(got: UInt8)
     case unbalancedQuotes
+    /// Over the limits for a client that has not authenticated yet.
+    case unauthenticatedMultibulkLength
+    case unauthenticatedBulkLength
 
     /// Redis's own text, without the `-ERR ` prefix and the CRLF.
     package var message: String {
@@ -22,6 +25,8 @@ package enum ProtocolError: Error, Equatable, Sendable {
             // String on its own, so it decodes to U+FFFD here.
             "Protocol error: expected '$', got '\(String(decoding: [got], as: UTF8.self))'"
         case .unbalancedQuotes: "Protocol error: unbalanced quotes in request"
+        case .unauthenticatedMultibulkLength: "Protocol error: unauthenticated multibulk length"
+        case .unauthenticatedBulkLength: "Protocol error: unauthenticated bulk length"
         }
     }
 }

@@ -35,6 +35,17 @@ package struct ReplyEncoder: Sendable {
         appendLine(message)
     }
 
+    /// `-message` from raw bytes, for errors that quote a client's bytes exactly.
+    package mutating func error(bytes message: [UInt8]) {
+        bytes.append(UInt8(ascii: "-"))
+        let start = bytes.count
+        bytes.append(contentsOf: message)
+        for index in start..<bytes.count where bytes[index] == ASCII.cr || bytes[index] == ASCII.lf {
+            bytes[index] = ASCII.space
+        }
+        appendCRLF()
+    }
+
     /// `:v`
     package mutating func integer(_ v: Int64) {
         appendHeader(UInt8(ascii: ":"), v)

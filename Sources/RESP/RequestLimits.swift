@@ -7,6 +7,11 @@ package struct RequestLimits: Sendable {
     package var maxBulkLength: Int
     /// Most arguments in one multibulk request.
     package var maxElements: Int
+    /// While a client has not authenticated, Redis accepts only small
+    /// requests: at most 10 elements and bulks of at most 16 KiB.
+    package var unauthenticated = false
+    package static let unauthenticatedMaxElements = 10
+    package static let unauthenticatedMaxBulkLength = 16 * 1024
 
     package init(
         maxInlineLength: Int = 64 * 1024,

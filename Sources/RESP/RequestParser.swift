@@ -79,6 +79,9 @@ package struct RequestParser: Sendable {
             guard let count = DecimalInteger.parseStrict(text), count <= limits.maxElements else {
                 throw .invalidMultibulkLength
             }
+            if limits.unauthenticated && count > RequestLimits.unauthenticatedMaxElements {
+                throw .unauthenticatedMultibulkLength
+            }
             // Redis skips the two bytes after '\r' without checking the second is '\n'.
             progress.cursor = lineEnd + 2
             if count <= 0 { return progress.cursor }
@@ -94,6 +97,9 @@ package struct RequestParser: Sendable {
                 let text = UnsafeRawBufferPointer(rebasing: input[(cursor + 1)..<lineEnd])
                 guard let length = DecimalInteger.parseStrict(text), length >= 0, length <= limits.maxBulkLength else {
                     throw .invalidBulkLength
+                }
+                if limits.unauthenticated && length > RequestLimits.unauthenticatedMaxBulkLength {
+                    throw .unauthenticatedBulkLength
                 }
                 progress.cursor = lineEnd + 2
                 progress.bulkLength = Int(length)

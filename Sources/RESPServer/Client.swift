@@ -33,6 +33,10 @@ package final class Client {
     package var lastCommand: String = "NULL"
     /// Set by QUIT or a protocol error: close once the replies are sent.
     var closeAfterReply = false
+    /// False until AUTH succeeds, when the server requires a password.
+    var authenticated = true
+    /// Input is not parsed while too many replies wait to be written.
+    var inputDeferred = false
     /// Receives every command the server runs (MONITOR).
     var isMonitor = false
     var isClosed = false

@@ -18,6 +18,8 @@ package struct CommandFlags: OptionSet, Sendable {
     package static let admin = CommandFlags(rawValue: 1 << 5)
     package static let loading = CommandFlags(rawValue: 1 << 6)
     package static let stale = CommandFlags(rawValue: 1 << 7)
+    /// Allowed before AUTH when a password is required.
+    package static let noAuth = CommandFlags(rawValue: 1 << 8)
 
     /// Touches stored data, so its reply depends on the turn's commit.
     var accessesData: Bool { !isDisjoint(with: [.write, .readonly]) }
@@ -32,6 +34,7 @@ package struct CommandFlags: OptionSet, Sendable {
         if contains(.loading) { names.append("loading") }
         if contains(.stale) { names.append("stale") }
         if contains(.fast) { names.append("fast") }
+        if contains(.noAuth) { names.append("no_auth") }
         return names
     }
 }

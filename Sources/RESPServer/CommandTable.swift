@@ -9,11 +9,13 @@ package enum CommandTable {
         // connection
         CommandSpec("ping", arity: -1, flags: [.fast, .stale], group: "connection", summary: "Returns the server's liveliness response.", handler: ConnectionCommands.ping),
         CommandSpec("echo", arity: 2, flags: [.fast], group: "connection", summary: "Returns the given string.", handler: ConnectionCommands.echo),
-        CommandSpec("quit", arity: -1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", summary: "Closes the connection.", handler: ConnectionCommands.quit),
+        CommandSpec("quit", arity: -1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", summary: "Closes the connection.", handler: ConnectionCommands.quit),
         CommandSpec("select", arity: 2, flags: [.fast, .loading, .stale], group: "connection", summary: "Changes the selected database.", handler: ConnectionCommands.select),
-        CommandSpec("hello", arity: -1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", handler: ConnectionCommands.hello),
-        CommandSpec("reset", arity: 1, flags: [.fast, .noQueue, .loading, .stale], group: "connection", since: "6.2.0", summary: "Resets the connection.", handler: ConnectionCommands.reset),
+        CommandSpec("hello", arity: -1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", handler: ConnectionCommands.hello),
+        CommandSpec("auth", arity: -2, flags: [.fast, .noAuth, .loading, .stale], group: "connection", summary: "Authenticates the connection.", handler: AuthenticationCommands.auth),
+        CommandSpec("reset", arity: 1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", since: "6.2.0", summary: "Resets the connection.", handler: ConnectionCommands.reset),
         CommandSpec("client", arity: -2, group: "connection", since: "2.4.0", summary: "A container for client connection commands.", subcommands: [
+            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
             CommandSpec("id", arity: 2, flags: [.loading, .stale], group: "connection", since: "5.0.0", summary: "Returns the unique client ID of the connection.", handler: ClientCommands.id),
             CommandSpec("setname", arity: 3, flags: [.loading, .stale], group: "connection", since: "2.6.9", summary: "Sets the connection name.", handler: ClientCommands.setname),
             CommandSpec("getname", arity: 2, flags: [.loading, .stale], group: "connection", since: "2.6.9", summary: "Returns the name of the connection.", handler: ClientCommands.getname),
@@ -85,6 +87,7 @@ package enum CommandTable {
         CommandSpec("expiretime", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "7.0.0", summary: "Returns the expiration time of a key as a Unix timestamp.", handler: KeyCommands.expiretime),
         CommandSpec("pexpiretime", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "generic", since: "7.0.0", summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.", handler: KeyCommands.pexpiretime),
         CommandSpec("object", arity: -2, group: "generic", since: "2.2.3", summary: "A container for object introspection commands.", subcommands: [
+            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
             CommandSpec("encoding", arity: 3, flags: [.readonly], keys: (2, 2, 1), group: "generic", since: "2.2.3", summary: "Returns the internal encoding of a Redis object.", handler: KeyCommands.objectEncoding),
         ]),
         CommandSpec("getex", arity: -2, flags: [.write, .fast], keys: (1, 1, 1), group: "string", since: "6.2.0", summary: "Returns the string value of a key after setting its expiration time.", handler: StringCommands.getex),
@@ -111,12 +114,20 @@ package enum CommandTable {
         CommandSpec("shutdown", arity: -1, flags: [.admin, .noMulti, .loading, .stale], group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", handler: PersistenceCommands.shutdown),
         CommandSpec("wait", arity: 3, group: "generic", since: "3.0.0", summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", handler: PersistenceCommands.wait),
         CommandSpec("monitor", arity: 1, flags: [.admin, .noMulti, .loading, .stale], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", handler: MonitorCommands.monitor),
+        CommandSpec("slowlog", arity: -2, group: "server", since: "2.2.12", summary: "A container for slow log commands.", subcommands: [
+            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
+            CommandSpec("get", arity: -2, flags: [.admin, .loading, .stale], group: "server", since: "2.2.12", summary: "Returns the slow log's entries.", handler: SlowlogCommands.get),
+            CommandSpec("len", arity: 2, flags: [.admin, .loading, .stale], group: "server", since: "2.2.12", summary: "Returns the number of entries in the slow log.", handler: SlowlogCommands.len),
+            CommandSpec("reset", arity: 2, flags: [.admin, .loading, .stale], group: "server", since: "2.2.12", summary: "Clears all entries from the slow log.", handler: SlowlogCommands.reset),
+        ]),
         CommandSpec("config", arity: -2, group: "server", since: "2.0.0", summary: "A container for server configuration commands.", subcommands: [
+            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
             CommandSpec("get", arity: -3, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Returns the effective values of configuration parameters.", handler: ServerCommands.configGet),
             CommandSpec("set", arity: -4, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Sets configuration parameters in-flight.", handler: ServerCommands.configSet),
             CommandSpec("resetstat", arity: 2, flags: [.admin, .loading, .stale], group: "server", since: "2.0.0", summary: "Resets the server's statistics.", handler: ServerCommands.configResetstat),
         ]),
         CommandSpec("command", arity: -1, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns detailed information about all commands.", subcommands: [
+            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
             CommandSpec("count", arity: 2, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns a count of commands.", handler: IntrospectionCommands.count),
             CommandSpec("docs", arity: -2, flags: [.loading, .stale], group: "server", since: "7.0.0", summary: "Returns documentary information about one, multiple or all commands.", handler: IntrospectionCommands.docs),
             CommandSpec("info", arity: -2, flags: [.loading, .stale], group: "server", since: "2.8.13", summary: "Returns information about one, multiple or all commands.", handler: IntrospectionCommands.info),
@@ -139,14 +150,14 @@ package enum CommandTable {
     /// arity, answering Redis's errors for unknown names and wrong counts.
     package static func resolve(_ arguments: Arguments) -> Result<CommandSpec, RedisError> {
         guard let spec = lookup(arguments[0]) else {
-            let rest = arguments.count > 1 ? (1..<arguments.count).map { arguments.string($0) } : []
-            return .failure(.unknownCommand(name: arguments.string(0), arguments: rest))
+            let rest = arguments.count > 1 ? (1..<arguments.count).map { Array(arguments[$0]) } : []
+            return .failure(.unknownCommand(name: Array(arguments[0]), arguments: rest))
         }
         guard spec.accepts(argumentCount: arguments.count) else { return .failure(.wrongArity(command: spec.fullName)) }
         guard !spec.subcommands.isEmpty, arguments.count >= 2 else { return .success(spec) }
         guard let sub = spec.subcommand(named: arguments[1]) else {
             // COMMAND alone is a command of its own; CLIENT and CONFIG need a subcommand.
-            return .failure(.unknownSubcommand(command: spec.name, subcommand: arguments.string(1)))
+            return .failure(.unknownSubcommand(command: spec.name, subcommand: Array(arguments[1])))
         }
         guard sub.accepts(argumentCount: arguments.count) else { return .failure(.wrongArity(command: sub.fullName)) }
         return .success(sub)

@@ -28,6 +28,14 @@ extension Server {
                 return
             }
             guard let (fd, peer) = accepted else { return }
+            if let refusal = admissionError(for: peer) {
+                // Written straight to the new socket, which has room for one line.
+                var line = Array("-\(refusal)\r\n".utf8)
+                _ = line.withUnsafeMutableBytes { try? Socket.write(fd, UnsafeRawBufferPointer($0)) }
+                Socket.close(fd)
+                stats.rejectedConnections += 1
+                continue
+            }
             Socket.setNoDelay(fd)
             let now = EventLoop.wallClockMilliseconds()
             let client = Client(id: nextClientID, fd: fd, peer: peer, local: listener.localAddress,
@@ -39,6 +47,10 @@ extension Server {
                 logger.warning("cannot watch client", ["addr": peer.description, "error": error.description])
                 Socket.close(fd)
                 continue
+            }
+            if configuration.requirePass != nil {
+                client.authenticated = false
+                client.parser.limits.unauthenticated = true
             }
             clients[fd] = client
             stats.totalConnections += 1
@@ -120,6 +132,17 @@ extension Server {
         }
         client.reply.removeAll()
         client.sentOffset = 0
+        if client.inputDeferred {
+            client.inputDeferred = false
+            try? loop.update(client.fd, interest: .read)
+            client.wantsWrite = false
+            if !client.isPending && client.readOffset < client.input.count {
+                client.isPending = true
+                pending.append(client)
+                // Its input is already here: make the next turn come at once.
+                loop.after(milliseconds: 0) {}
+            }
+        }
         if client.closeAfterReply {
             close(client)
             return
@@ -137,5 +160,37 @@ extension Server {
         loop.unregister(client.fd)
         Socket.close(client.fd)
         clients[client.fd] = nil
+    }
+}
+
+extension Server {
+    /// Why a new connection is refused, in Redis's words, or nil.
+    func admissionError(for peer: SocketAddress) -> String? {
+        if clients.count >= configuration.maxClients { return "ERR max number of clients reached" }
+        if configuration.protectedMode && configuration.requirePass == nil && !peer.isLoopback {
+            return Server.protectedModeMessage
+        }
+        return nil
+    }
+
+    /// Closes clients idle longer than `timeout` seconds (Redis's `timeout`).
+    func closeIdleClients() {
+        let limit = Int64(configuration.idleTimeoutSeconds) * 1000
+        guard limit > 0 else { return }
+        let now = EventLoop.wallClockMilliseconds()
+        for client in Array(clients.values) where !client.isMonitor && now - client.lastInteraction > limit {
+            logger.debug("closing idle client", ["addr": client.peer.description])
+            close(client)
+        }
+    }
+
+    static let protectedModeMessage = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."
+}
+
+extension SocketAddress {
+    /// 127.0.0.0/8, ::1, or an IPv4-mapped loopback address.
+    var isLoopback: Bool {
+        let host = self.host
+        return host.hasPrefix("127.") || host == "::1" || host.hasPrefix("::ffff:127.")
     }
 }

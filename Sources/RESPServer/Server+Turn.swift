@@ -13,16 +13,34 @@ extension Server {
         // Indexing, not iteration: a command (CLIENT KILL) may close a client mid-turn.
         while index < pending.count {
             let client = pending[index]
-            if !client.isClosed { processInput(client) }
+            if !client.isClosed {
+                if client.reply.bytes.count - client.sentOffset > configuration.outputBackpressureBytes {
+                    // The client is not reading its replies: stop reading its
+                    // commands until they drain (flush resumes it).
+                    client.inputDeferred = true
+                    try? loop.update(client.fd, interest: .write)
+                } else {
+                    processInput(client)
+                }
+            }
             index += 1
         }
         commitTurn()
-        for client in pending {
+        // Flushing may queue a drained client again for the next turn.
+        let turn = pending
+        pending.removeAll(keepingCapacity: true)
+        for client in turn {
             client.isPending = false
             client.turnRecords.removeAll(keepingCapacity: true)
-            if !client.isClosed { flush(client) }
+            guard !client.isClosed else { continue }
+            if client.reply.bytes.count - client.sentOffset > configuration.outputLimitBytes {
+                logger.warning("closing client over the output buffer limit", [
+                    "addr": client.peer.description, "bytes": String(client.reply.bytes.count - client.sentOffset)])
+                close(client)
+                continue
+            }
+            flush(client)
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Commits the turn's write transaction; if that fails, every reply that
@@ -95,6 +113,11 @@ extension Server {
 
     /// Drops parsed bytes, keeping the buffer's capacity for the next read.
     private func compactInput(_ client: Client) {
+        if client.input.count - client.readOffset > configuration.queryBufferLimitBytes {
+            logger.warning("closing client over the query buffer limit", ["addr": client.peer.description])
+            close(client)
+            return
+        }
         if client.readOffset >= client.input.count {
             client.input.removeAll(keepingCapacity: client.input.capacity <= 1 << 20)
             client.readOffset = 0
@@ -122,7 +145,12 @@ extension Server {
             spec = found
         case .failure(let error):
             if client.transaction != nil { client.transactionDirty = true }
-            client.reply.error(error.wireText)
+            client.reply.error(bytes: error.wireBytes)
+            return
+        }
+        if requiresAuthentication(client) && !spec.flags.contains(.noAuth) {
+            if client.transaction != nil { client.transactionDirty = true }
+            client.reply.error("NOAUTH Authentication required.")
             return
         }
         if client.transaction != nil && !spec.flags.contains(.noQueue) {
@@ -144,7 +172,7 @@ extension Server {
         stats.totalCommands += 1
         client.lastCommand = spec.fullName
         guard let handler = spec.handler else {
-            client.reply.error(RedisError.unknownSubcommand(command: spec.name, subcommand: "").wireText)
+            client.reply.error(bytes: RedisError.unknownSubcommand(command: spec.name, subcommand: []).wireBytes)
             return
         }
         if spec.flags.contains(.write) && !keyspace.inTransaction {
@@ -158,6 +186,13 @@ extension Server {
         let wasInTransaction = keyspace.inTransaction
         var context = CommandContext(server: self, client: client, arguments: arguments, spec: spec,
                                      now: EventLoop.wallClockMilliseconds())
+        let started = configuration.slowlogThresholdMicroseconds >= 0 ? Server.monotonicMicroseconds() : 0
+        defer {
+            if configuration.slowlogThresholdMicroseconds >= 0 {
+                let duration = Server.monotonicMicroseconds() - started
+                if duration > configuration.slowlogThresholdMicroseconds { recordSlow(arguments, duration: duration, client: client) }
+            }
+        }
         do {
             try handler(&context)
         } catch let error as RedisError {

@@ -23,6 +23,9 @@ package final class Server {
     /// Clients with input this turn, in the order it arrived.
     var pending: [Client] = []
     var nextClientID: Int64 = 1
+    /// SLOWLOG entries, newest first, and the next entry's id.
+    var slowlog: [SlowlogEntry] = []
+    var nextSlowlogID: Int64 = 0
     /// MONITOR clients, and when the WAL was last checkpointed (LASTSAVE).
     var monitors: [Client] = []
     package var lastSave: Int64 = EventLoop.wallClockMilliseconds() / 1000
@@ -63,6 +66,8 @@ package final class Server {
     package func run() throws {
         guard let listener else { return }
         try loop.onSignals([SIGINT, SIGTERM]) { [unowned self] signal in
+            // A second signal means now: SQLite's WAL keeps what was committed.
+            if loop.isStopping || listener == nil { exit(0) }
             logger.info("shutting down", ["signal": signal == SIGINT ? "SIGINT" : "SIGTERM"])
             stopAccepting()
             loop.stop()
@@ -74,6 +79,7 @@ package final class Server {
         }
         loop.every(milliseconds: 1000) { [unowned self] in
             if configuration.fsync == .everysec { syncWriteAheadLog() }
+            closeIdleClients()
         }
         logger.info("listening on \(listener.localAddress)", [
             "addr": listener.localAddress.description, "db": configuration.databasePath,

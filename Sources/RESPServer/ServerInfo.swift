@@ -39,10 +39,10 @@ package enum ServerInfo {
                 ("process_id", String(getpid())), ("tcp_port", String(server.address?.port ?? configuration.port)),
                 ("server_time_usec", String(now * 1000)), ("uptime_in_seconds", String(uptime)),
                 ("uptime_in_days", String(uptime / 86400)), ("executable", CommandLine.arguments.first ?? ""),
-                ("config_file", ""),
+                ("config_file", configuration.configFile),
             ]
         case "clients":
-            return [("connected_clients", String(server.clients.count)), ("maxclients", "10000"),
+            return [("connected_clients", String(server.clients.count)), ("maxclients", String(configuration.maxClients)),
                     ("blocked_clients", "0"), ("tracking_clients", "0")]
         case "memory":
             let rss = residentSetBytes()

@@ -8,8 +8,8 @@ package enum RedisError: Error, Equatable, Sendable {
     case wrongType
     case syntax
     case wrongArity(command: String)
-    case unknownCommand(name: String, arguments: [String])
-    case unknownSubcommand(command: String, subcommand: String)
+    case unknownCommand(name: [UInt8], arguments: [[UInt8]])
+    case unknownSubcommand(command: String, subcommand: [UInt8])
     case invalidExpireTime(command: String)
     case dbIndexOutOfRange
     case noSuchKey
@@ -17,6 +17,34 @@ package enum RedisError: Error, Equatable, Sendable {
     case storage(String)
     case noProto
     case custom(String)
+
+    /// The exact bytes sent: the unknown-command errors quote the client's
+    /// bytes as Redis does (as C strings: cut at a NUL, then at 128 bytes),
+    /// which need not be UTF-8.
+    package var wireBytes: [UInt8] {
+        switch self {
+        case .unknownCommand(let name, let arguments):
+            // Arguments are listed while the list is under 128 bytes, each
+            // cut to what is left of those 128.
+            var listed: [UInt8] = []
+            for argument in arguments {
+                if listed.count >= 128 { break }
+                listed += [UInt8(ascii: "'")] + RedisError.cString(argument).prefix(128 - listed.count) + Array("' ".utf8)
+            }
+            return Array("ERR unknown command '".utf8) + RedisError.cString(name).prefix(128)
+                + Array("', with args beginning with: ".utf8) + listed
+        case .unknownSubcommand(let command, let subcommand):
+            return Array("ERR unknown subcommand '".utf8) + RedisError.cString(subcommand).prefix(128)
+                + Array("'. Try \(command.uppercased()) HELP.".utf8)
+        default:
+            return Array(wireText.utf8)
+        }
+    }
+
+    /// The bytes before the first NUL, as C's `%s` prints them.
+    private static func cString(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.prefix { $0 != 0 }
+    }
 
     package var wireText: String {
         switch self {
@@ -27,18 +55,8 @@ package enum RedisError: Error, Equatable, Sendable {
         case .wrongType: return "WRONGTYPE Operation against a key holding the wrong kind of value"
         case .syntax: return "ERR syntax error"
         case .wrongArity(let command): return "ERR wrong number of arguments for '\(command)' command"
-        case .unknownCommand(let name, let arguments):
-            // As Redis: arguments are listed while the list is under 128 bytes,
-            // each cut to what is left of those 128.
-            var listed = ""
-            for argument in arguments {
-                let used = listed.utf8.count
-                if used >= 128 { break }
-                listed += "'" + String(decoding: argument.utf8.prefix(128 - used), as: UTF8.self) + "' "
-            }
-            return "ERR unknown command '\(String(decoding: name.utf8.prefix(128), as: UTF8.self))', with args beginning with: \(listed)"
-        case .unknownSubcommand(let command, let subcommand):
-            return "ERR unknown subcommand '\(subcommand.prefix(128))'. Try \(command.uppercased()) HELP."
+        case .unknownCommand, .unknownSubcommand:
+            return String(decoding: wireBytes, as: UTF8.self)
         case .invalidExpireTime(let command): return "ERR invalid expire time in '\(command)' command"
         case .dbIndexOutOfRange: return "ERR DB index is out of range"
         case .noSuchKey: return "ERR no such key"

@@ -27,7 +27,8 @@ package enum RedisFloat {
             #else
             let value = strtod(pointer.baseAddress!, &end)
             #endif
-            guard let end, end.pointee == 0 else { return nil }
+            // The whole text must be the number: a NUL inside it ends strtold early.
+            guard let end, end == pointer.baseAddress! + bytes.count else { return nil }
             if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
             if value.isNaN { return nil }
             return value

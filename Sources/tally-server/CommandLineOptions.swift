@@ -9,19 +9,27 @@ import Store
 /// tally-server's flags and their environment equivalents; flags win.
 enum CommandLineOptions {
     static let usage = """
-        Usage: tally-server [options]
+        Usage: tally-server [path/to/tally.conf] [options]
 
         A durable Redis-compatible server; data lives in SQLite (WAL mode).
 
-        Options (environment variable in brackets):
-          --bind ADDRESS       address to listen on (127.0.0.1) [TALLY_BIND]
-          --port PORT          TCP port, 0 for an ephemeral one (6379) [TALLY_PORT]
-          --db PATH            SQLite database file (data/tally.db) [TALLY_DB]
-          --fsync POLICY       always | everysec | no (always) [TALLY_FSYNC]
-          --databases N        number of logical databases (16) [TALLY_DATABASES]
-          --log-level LEVEL    debug | info | warn | error (info) [TALLY_LOG_LEVEL]
-          --help               show this help
-          --version            show the version
+        Options (environment variable in brackets); a config file in redis.conf
+        syntax may set the same directives, and flags override it:
+          --bind ADDRESS          address to listen on (127.0.0.1) [TALLY_BIND]
+          --port PORT             TCP port, 0 for an ephemeral one (6379) [TALLY_PORT]
+          --db PATH               SQLite database file (data/tally.db) [TALLY_DB]
+          --fsync POLICY          always | everysec | no (always) [TALLY_FSYNC]
+          --databases N           number of logical databases (16) [TALLY_DATABASES]
+          --requirepass PASSWORD  require AUTH with this password [TALLY_REQUIREPASS]
+          --requirepass-file PATH read the password from a file [TALLY_REQUIREPASS_FILE]
+          --protected-mode yes|no refuse non-loopback clients when there is no password (yes)
+                                  [TALLY_PROTECTED_MODE]
+          --maxclients N          most simultaneous clients (10000) [TALLY_MAXCLIENTS]
+          --timeout SECONDS       close clients idle this long, 0 = never (0) [TALLY_TIMEOUT]
+          --slowlog-log-slower-than MICROSECONDS, --slowlog-max-len N   (10000, 128)
+          --log-level LEVEL       debug | info | warn | error (info) [TALLY_LOG_LEVEL]
+          --help                  show this help
+          --version               show the version
 
         fsync policies: always = every acknowledged write survives power loss;
         everysec = the WAL is synced once a second; no = the OS decides.
@@ -33,14 +41,11 @@ enum CommandLineOptions {
     }
 
     /// The configuration, or nil when --help or --version was answered.
+    /// Order: defaults, then the config file, then the environment, then flags.
     static func parse(_ arguments: [String], environment: [String: String]) throws -> ServerConfiguration? {
         var configuration = ServerConfiguration()
-        var values: [String: String] = [:]
-        let environmentNames = ["bind": "TALLY_BIND", "port": "TALLY_PORT", "db": "TALLY_DB", "fsync": "TALLY_FSYNC",
-                                "databases": "TALLY_DATABASES", "log-level": "TALLY_LOG_LEVEL"]
-        for (option, variable) in environmentNames {
-            if let value = environment[variable], !value.isEmpty { values[option] = value }
-        }
+        var flags: [(String, String)] = []
+        var configFile: String?
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -52,13 +57,19 @@ enum CommandLineOptions {
                 print("tally-server \(ServerInfo.tallyVersion) (Redis \(ServerInfo.redisVersion) compatible)")
                 return nil
             default:
+                if !argument.hasPrefix("-") && index == 0 {
+                    configFile = argument
+                    index += 1
+                    continue
+                }
                 var name = argument
                 var value: String?
                 if let equals = argument.firstIndex(of: "=") {
                     name = String(argument[..<equals])
                     value = String(argument[argument.index(after: equals)...])
                 }
-                guard name.hasPrefix("--"), environmentNames[String(name.dropFirst(2))] != nil else {
+                let setting = String(name.dropFirst(2))
+                guard name.hasPrefix("--"), ServerSettings.names.contains(setting) || setting == "log-level" else {
                     throw UsageError(description: "unknown option '\(argument)' (see --help)")
                 }
                 if value == nil {
@@ -66,38 +77,26 @@ enum CommandLineOptions {
                     guard index < arguments.count else { throw UsageError(description: "\(name) needs a value") }
                     value = arguments[index]
                 }
-                values[String(name.dropFirst(2))] = value
+                flags.append((setting, value!))
             }
             index += 1
         }
-        if let bind = values["bind"] { configuration.bind = bind }
-        if let port = values["port"] {
-            guard let number = Int(port), (0...65535).contains(number) else {
-                throw UsageError(description: "invalid port '\(port)': expected 0 to 65535")
+        do {
+            if let configFile { try ServerSettings.load(file: configFile, into: &configuration) }
+            for (variable, name) in ServerSettings.environment {
+                if let value = environment[variable], !value.isEmpty {
+                    do { try ServerSettings.apply(name, value, to: &configuration) } catch {
+                        throw UsageError(description: "\(variable): \(error.description)")
+                    }
+                }
             }
-            configuration.port = number
-        }
-        if let path = values["db"] {
-            guard !path.isEmpty else { throw UsageError(description: "--db needs a path") }
-            configuration.databasePath = path
-        }
-        if let fsync = values["fsync"] {
-            guard let policy = FsyncPolicy(rawValue: fsync) else {
-                throw UsageError(description: "invalid fsync policy '\(fsync)': expected always, everysec or no")
+            for (name, value) in flags {
+                do { try ServerSettings.apply(name, value, to: &configuration) } catch {
+                    throw UsageError(description: "--\(name): \(error.description)")
+                }
             }
-            configuration.fsync = policy
-        }
-        if let databases = values["databases"] {
-            guard let count = Int(databases), (1...1_000_000).contains(count) else {
-                throw UsageError(description: "invalid databases '\(databases)': expected 1 to 1000000")
-            }
-            configuration.databases = count
-        }
-        if let level = values["log-level"] {
-            guard let parsed = Logger.Level(name: level) else {
-                throw UsageError(description: "invalid log level '\(level)': expected debug, info, warn or error")
-            }
-            configuration.logLevel = parsed
+        } catch let error as ServerSettings.Invalid {
+            throw UsageError(description: error.description)
         }
         return configuration
     }

@@ -80,6 +80,15 @@ import Testing
         #expect(throws: ProtocolError.tooBigBulkCount) { try parseRequests(longest + "1", feed: feed) }
     }
 
+    /// Redis applies the limit only while no '\r' is buffered: a '\r' as the last
+    /// byte makes it wait for one more, however long the line.
+    @Test func carriageReturnAsLastByteWaitsPastTheLimit() throws {
+        let line = "*" + String(repeating: "1", count: 70_000) + "\r"
+        let waiting = try parseRequests(line, feed: .whole)
+        #expect(waiting.commands.isEmpty && waiting.leftover == 70_002)
+        #expect(throws: ProtocolError.invalidMultibulkLength) { try parseRequests(line + "\n", feed: .whole) }
+    }
+
     /// A long header line that does end is judged by its number, as in Redis.
     @Test func longTerminatedLengthIsInvalidNotTooBig() {
         let input = "*1\r\n$" + String(repeating: "1", count: 70_000) + "\r\n"

@@ -39,10 +39,11 @@ enum ConnectionCommands {
             index = 2
         }
         var name: String? = nil
+        var credentials: (ArraySlice<UInt8>, ArraySlice<UInt8>)? = nil
         while index < c.count {
             let more = c.count - 1 - index
             if c.isOption(index, "auth") && more >= 2 {
-                // No password is configured: the default user accepts any (Redis's `nopass`).
+                credentials = (c.arguments[index + 1], c.arguments[index + 2])
                 index += 3
             } else if c.isOption(index, "setname") && more >= 1 {
                 name = try validatedName(c.arguments[index + 1])
@@ -50,6 +51,12 @@ enum ConnectionCommands {
             } else {
                 throw RedisError.custom("ERR Syntax error in HELLO option '\(c.string(index))'")
             }
+        }
+        if let (user, password) = credentials {
+            try c.server.authenticate(c.client, user: user, password: password)
+        }
+        if c.server.requiresAuthentication(c.client) {
+            throw RedisError.custom("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
         }
         if let name { c.client.name = name }
         if let version { c.client.protocolVersion = version }
@@ -79,6 +86,11 @@ enum ConnectionCommands {
         c.client.db = 0
         c.client.name = ""
         c.client.protocolVersion = .resp2
+        // As Redis: RESET signs the client out when a password is required.
+        if c.server.configuration.requirePass != nil {
+            c.client.authenticated = false
+            c.client.parser.limits.unauthenticated = true
+        }
         c.client.reply.simpleString("RESET")
     }
 }

@@ -223,7 +223,9 @@ enum HashCommands {
                 guard value >= 1 else { throw RedisError.syntax }
                 count = Int(min(value, 1 << 30))
             } else if c.isOption(index, "match") {
-                pattern = c.bytes(index + 1)
+                // Redis ignores a lone `*`, so even the empty field is returned.
+                let bytes = c.bytes(index + 1)
+                pattern = bytes == [UInt8(ascii: "*")] ? nil : bytes
             } else {
                 throw RedisError.syntax
             }

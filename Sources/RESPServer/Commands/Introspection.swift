@@ -73,3 +73,19 @@ enum IntrospectionCommands {
         for sub in spec.subcommands { writeInfo(&c, sub) }
     }
 }
+
+/// `CLIENT HELP`, `CONFIG HELP`, …: Redis's help layout, built from the table.
+enum HelpCommand {
+    static func help(_ c: inout CommandContext) throws {
+        let container = c.spec.container.flatMap { CommandTable.lookup(ArraySlice($0.utf8)) }
+        let subcommands = (container?.subcommands ?? []).filter { $0.name != "help" }
+        c.client.reply.arrayHeader(1 + subcommands.count * 2 + 2)
+        c.client.reply.simpleString("\(c.string(0).uppercased()) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+        for sub in subcommands {
+            c.client.reply.simpleString(sub.name.uppercased())
+            c.client.reply.simpleString("    \(sub.summary)")
+        }
+        c.client.reply.simpleString("HELP")
+        c.client.reply.simpleString("    Print this help.")
+    }
+}

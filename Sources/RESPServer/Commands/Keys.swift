@@ -51,7 +51,9 @@ enum KeyCommands {
                 guard value >= 1 else { throw RedisError.syntax }
                 count = Int(min(value, 1 << 30))
             } else if c.isOption(index, "match") && more >= 1 {
-                pattern = c.bytes(index + 1)
+                // Redis ignores a lone `*`, so even the empty key is returned.
+                let bytes = c.bytes(index + 1)
+                pattern = bytes == [UInt8(ascii: "*")] ? nil : bytes
             } else if c.isOption(index, "type") && more >= 1 {
                 type = Array(c.string(index + 1).lowercased().utf8)
             } else {

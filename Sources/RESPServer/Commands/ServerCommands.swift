@@ -91,12 +91,14 @@ extension Server {
             ("appendonly", durable ? "yes" : "no"),
             ("appendfsync", configuration.fsync.rawValue),
             ("dbfilename", configuration.databasePath),
-            ("maxclients", "10000"),
-            ("timeout", "0"),
+            ("maxclients", String(configuration.maxClients)),
+            ("timeout", String(configuration.idleTimeoutSeconds)),
             ("maxmemory", "0"),
             ("maxmemory-policy", "noeviction"),
-            ("requirepass", ""),
-            ("protected-mode", "no"),
+            ("requirepass", configuration.requirePass ?? ""),
+            ("protected-mode", configuration.protectedMode ? "yes" : "no"),
+            ("slowlog-log-slower-than", String(configuration.slowlogThresholdMicroseconds)),
+            ("slowlog-max-len", String(configuration.slowlogMaxLength)),
             ("proto-max-bulk-len", String(configuration.limits.maxBulkLength)),
             ("loglevel", "\(logger.minimumLevel)"),
             ("tally-db", configuration.databasePath),
@@ -104,19 +106,23 @@ extension Server {
         ]
     }
 
-    /// CONFIG SET for the settings that can change while running.
+    /// CONFIG SET for the settings that can change while running, checked
+    /// by the same validators as the flags and the config file.
     func setParameter(_ name: String, _ value: String) throws(RedisError) {
-        switch name {
-        case "appendfsync", "tally-fsync":
-            guard let policy = FsyncPolicy(rawValue: value.lowercased()) else {
-                throw .custom("ERR CONFIG SET failed (possibly related to argument '\(name)') - argument(s) must be one of the following: always, everysec, no")
-            }
-            do { try keyspace.database.execute("PRAGMA synchronous=\(policy == .always ? "FULL" : "NORMAL")") } catch {
-                throw .storage(error.message)
-            }
-            configuration.fsync = policy
-        default:
+        guard ServerSettings.mutable.contains(name) else {
             throw .custom("ERR Unknown option or number of arguments for CONFIG SET - '\(name)'")
         }
+        var updated = configuration
+        do {
+            try ServerSettings.apply(name, value, to: &updated)
+        } catch {
+            throw .custom("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(error.description)")
+        }
+        if updated.fsync != configuration.fsync {
+            do { try keyspace.database.execute("PRAGMA synchronous=\(updated.fsync == .always ? "FULL" : "NORMAL")") } catch {
+                throw .storage(error.message)
+            }
+        }
+        configuration = updated
     }
 }
