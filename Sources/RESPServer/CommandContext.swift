@@ -27,6 +27,18 @@ package struct CommandContext {
     }
 
     /// True when argument `index` is `option`, in any case (`option` is lowercase).
+    /// Argument `index` as an integer within `range`, with Redis's
+    /// `getRangeLongFromObjectOrReply` errors (or `message` for both cases).
+    package func integer(_ index: Int, in range: ClosedRange<Int64>, message: String? = nil) throws(RedisError) -> Int64 {
+        guard let value = arguments.withBytes(index, { RedisInteger.parse($0) }) else {
+            throw message.map { RedisError.custom("ERR \($0)") } ?? .notInteger
+        }
+        guard range.contains(value) else {
+            throw .custom("ERR " + (message ?? "value is out of range, value must between \(range.lowerBound) and \(range.upperBound)"))
+        }
+        return value
+    }
+
     package func isOption(_ index: Int, _ option: StaticString) -> Bool {
         arguments.equalsIgnoringASCIICase(index, option)
     }

@@ -11,7 +11,7 @@ package enum CommandTable {
         CommandSpec("echo", arity: 2, flags: [.fast], group: "connection", summary: "Returns the given string.", handler: ConnectionCommands.echo),
         CommandSpec("quit", arity: -1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", summary: "Closes the connection.", handler: ConnectionCommands.quit),
         CommandSpec("select", arity: 2, flags: [.fast, .loading, .stale], group: "connection", summary: "Changes the selected database.", handler: ConnectionCommands.select),
-        CommandSpec("hello", arity: -1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", handler: ConnectionCommands.hello),
+        CommandSpec("hello", arity: -1, flags: [.fast, .noAuth, .loading, .stale], group: "connection", since: "6.0.0", summary: "Handshakes with the Redis server.", handler: ConnectionCommands.hello),
         CommandSpec("auth", arity: -2, flags: [.fast, .noAuth, .loading, .stale], group: "connection", summary: "Authenticates the connection.", handler: AuthenticationCommands.auth),
         CommandSpec("reset", arity: 1, flags: [.fast, .noQueue, .noAuth, .loading, .stale], group: "connection", since: "6.2.0", summary: "Resets the connection.", handler: ConnectionCommands.reset),
         CommandSpec("client", arity: -2, group: "connection", since: "2.4.0", summary: "A container for client connection commands.", subcommands: [
@@ -108,12 +108,12 @@ package enum CommandTable {
         CommandSpec("flushdb", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from the current database.", handler: ServerCommands.flushdb),
         CommandSpec("flushall", arity: -1, flags: [.write], group: "server", summary: "Removes all keys from all databases.", handler: ServerCommands.flushall),
         CommandSpec("time", arity: 1, flags: [.fast, .loading, .stale], group: "server", since: "2.6.0", summary: "Returns the server time.", handler: ServerCommands.time),
-        CommandSpec("save", arity: 1, flags: [.admin, .noQueue], group: "server", summary: "Synchronously saves the database(s) to disk.", handler: PersistenceCommands.save),
+        CommandSpec("save", arity: 1, flags: [.admin, .noMulti], group: "server", summary: "Synchronously saves the database(s) to disk.", handler: PersistenceCommands.save),
         CommandSpec("bgsave", arity: -1, flags: [.admin], group: "server", summary: "Asynchronously saves the database(s) to disk.", handler: PersistenceCommands.bgsave),
         CommandSpec("lastsave", arity: 1, flags: [.fast, .loading, .stale], group: "server", summary: "Returns the Unix timestamp of the last successful save to disk.", handler: PersistenceCommands.lastsave),
         CommandSpec("shutdown", arity: -1, flags: [.admin, .noMulti, .loading, .stale], group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", handler: PersistenceCommands.shutdown),
         CommandSpec("wait", arity: 3, group: "generic", since: "3.0.0", summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", handler: PersistenceCommands.wait),
-        CommandSpec("monitor", arity: 1, flags: [.admin, .noMulti, .loading, .stale], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", handler: MonitorCommands.monitor),
+        CommandSpec("monitor", arity: 1, flags: [.admin, .loading, .stale], group: "server", since: "1.0.0", summary: "Listens for all requests received by the server in real-time.", handler: MonitorCommands.monitor),
         CommandSpec("slowlog", arity: -2, group: "server", since: "2.2.12", summary: "A container for slow log commands.", subcommands: [
             CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server", since: "5.0.0", summary: "Returns helpful text about the different subcommands.", handler: HelpCommand.help),
             CommandSpec("get", arity: -2, flags: [.admin, .loading, .stale], group: "server", since: "2.2.12", summary: "Returns the slow log's entries.", handler: SlowlogCommands.get),

@@ -144,13 +144,11 @@ extension Server {
         case .success(let found):
             spec = found
         case .failure(let error):
-            if client.transaction != nil { client.transactionDirty = true }
-            client.reply.error(bytes: error.wireBytes)
+            reject(client, error.wireBytes, isExec: CommandTable.lookup(client.arguments[0])?.name == "exec")
             return
         }
         if requiresAuthentication(client) && !spec.flags.contains(.noAuth) {
-            if client.transaction != nil { client.transactionDirty = true }
-            client.reply.error("NOAUTH Authentication required.")
+            reject(client, Array("NOAUTH Authentication required.".utf8), isExec: spec.name == "exec")
             return
         }
         if client.transaction != nil && !spec.flags.contains(.noQueue) {
@@ -165,6 +163,23 @@ extension Server {
         }
         accessesData = spec.flags.accessesData || spec.name == "exec"
         execute(spec, arguments: client.arguments, for: client)
+    }
+
+    /// A command refused before it runs (unknown, wrong arity, no AUTH), as
+    /// Redis's `rejectCommand`: inside MULTI it dooms the transaction, and a
+    /// refused EXEC discards it at once with EXECABORT.
+    private func reject(_ client: Client, _ error: [UInt8], isExec: Bool) {
+        guard isExec else {
+            if client.transaction != nil { client.transactionDirty = true }
+            client.reply.error(bytes: error)
+            return
+        }
+        client.transaction = nil
+        client.transactionDirty = false
+        if !client.watched.isEmpty || client.watchDirty { unwatchAll(client) }
+        // Redis quotes the error without its "ERR " code.
+        let reason = error.starts(with: "ERR ".utf8) ? Array(error.dropFirst(4)) : error
+        client.reply.error(bytes: Array("EXECABORT Transaction discarded because of: ".utf8) + reason)
     }
 
     /// Runs one resolved command and writes its reply (or its error).

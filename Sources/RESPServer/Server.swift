@@ -39,6 +39,8 @@ package final class Server {
     private var sampleIndex = 0
     private var lastSampledCommands: Int64 = 0
     package var operationsPerSecond: Int64 { operationSamples.reduce(0, +) / Int64(operationSamples.count) }
+    /// True while EXEC runs its queued commands.
+    var executingTransaction = false
     /// Set when SQLite rolled back the turn's transaction during a command.
     var turnRolledBack = false
 

@@ -49,7 +49,7 @@ package enum ServerSettings {
             configuration.databasePath = value
         case "fsync", "appendfsync":
             guard let policy = FsyncPolicy(rawValue: value.lowercased()) else {
-                throw Invalid(description: "invalid \(name) '\(value)': expected always, everysec or no")
+                throw Invalid(description: "argument(s) must be one of the following: everysec, always, no")
             }
             configuration.fsync = policy
         case "databases":
@@ -57,7 +57,7 @@ package enum ServerSettings {
         case "loglevel", "log-level":
             let aliases = ["verbose": "debug", "notice": "info", "warning": "warn"]
             guard let level = Logger.Level(name: aliases[value.lowercased()] ?? value.lowercased()) else {
-                throw Invalid(description: "invalid loglevel '\(value)': expected debug, info, warn or error")
+                throw Invalid(description: "argument(s) must be one of the following: debug, info, warn, error (or Redis's verbose, notice, warning)")
             }
             configuration.logLevel = level
         case "requirepass":
@@ -113,8 +113,9 @@ package enum ServerSettings {
     }
 
     private static func number(_ name: String, _ value: String, in range: ClosedRange<Int>) throws(Invalid) -> Int {
-        guard let number = Int(value), range.contains(number) else {
-            throw Invalid(description: "invalid \(name) '\(value)': expected \(range.lowerBound) to \(range.upperBound)")
+        guard let number = Int(value) else { throw Invalid(description: "argument couldn't be parsed into an integer") }
+        guard range.contains(number) else {
+            throw Invalid(description: "argument must be between \(range.lowerBound) and \(range.upperBound) inclusive")
         }
         return number
     }
@@ -123,7 +124,7 @@ package enum ServerSettings {
         switch value.lowercased() {
         case "yes": return true
         case "no": return false
-        default: throw Invalid(description: "invalid \(name) '\(value)': expected yes or no")
+        default: throw Invalid(description: "argument must be 'yes' or 'no'")
         }
     }
 

@@ -19,8 +19,7 @@ enum ConnectionCommands {
     }
 
     static func select(_ c: inout CommandContext) throws {
-        let index = try c.integer(1)
-        guard index >= Int64(Int32.min), index <= Int64(Int32.max) else { throw RedisError.notInteger }
+        let index = try c.integer(1, in: Int64(Int32.min)...Int64(Int32.max))
         guard index >= 0, index < Int64(c.server.configuration.databases) else { throw RedisError.dbIndexOutOfRange }
         c.client.db = Int(index)
         c.client.reply.simpleString("OK")
@@ -145,7 +144,8 @@ enum ClientCommands {
                 var wanted = ids ?? []
                 index += 1
                 while index < c.count {
-                    guard let id = c.arguments.withBytes(index, { RedisInteger.parse($0) }), id > 0 else {
+                    // Any integer is accepted (0 simply matches nobody), as in Redis.
+                    guard let id = c.arguments.withBytes(index, { RedisInteger.parse($0) }) else {
                         throw RedisError.custom("ERR Invalid client ID")
                     }
                     wanted.insert(id)

@@ -171,13 +171,13 @@ enum HashCommands {
         var count: Int64? = nil
         var withValues = false
         if c.count >= 3 {
-            count = try c.integer(2)
+            count = try c.integer(2, in: -Int64.max...Int64.max)
             if c.count == 4 {
                 guard c.isOption(3, "withvalues") else { throw RedisError.syntax }
                 withValues = true
             }
             // Redis bounds the count so that doubling it for WITHVALUES cannot overflow.
-            if count! < -Int64.max / 2 || count! > Int64.max / 2 { throw RedisError.custom("ERR value is out of range") }
+            if withValues && count! < -Int64.max / 2 { throw RedisError.custom("ERR value is out of range") }
         }
         let entries = try existing(&c).map { try c.keyspace.hashEntries(id: $0) } ?? []
         guard let count else {

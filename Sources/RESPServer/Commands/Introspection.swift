@@ -13,11 +13,36 @@ enum IntrospectionCommands {
         c.client.reply.integer(Int64(CommandTable.all.count))
     }
 
+    /// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]
     static func list(_ c: inout CommandContext) throws {
-        // Filters (FILTERBY) are not supported; say so rather than ignore them.
-        guard c.count == 2 else { throw RedisError.syntax }
-        c.client.reply.arrayHeader(CommandTable.all.count)
-        for spec in CommandTable.all { c.client.reply.bulk(spec.name) }
+        var names = CommandTable.all.flatMap { spec in [spec.name] + spec.subcommands.map(\.fullName) }
+        if c.count > 2 {
+            guard c.count == 5, c.isOption(2, "filterby") else { throw RedisError.syntax }
+            let value = c.string(4)
+            if c.isOption(3, "module") {
+                names = []
+            } else if c.isOption(3, "aclcat") {
+                let category = "@" + value.lowercased()
+                names = CommandTable.all.flatMap { [$0] + $0.subcommands }
+                    .filter { categories(of: $0).contains(category) }.map(\.fullName)
+            } else if c.isOption(3, "pattern") {
+                let pattern = Array(value.utf8)
+                names = names.filter { Glob.matches(pattern: pattern, Array($0.utf8)) }
+            } else {
+                throw RedisError.syntax
+            }
+        }
+        c.client.reply.arrayHeader(names.count)
+        for name in names { c.client.reply.bulk(name) }
+    }
+
+    /// Redis's ACL categories for a command: its group, and read/write/fast.
+    static func categories(of spec: CommandSpec) -> [String] {
+        var categories = ["@\(spec.group == "generic" ? "keyspace" : spec.group)"]
+        if spec.flags.contains(.write) { categories.append("@write") }
+        if spec.flags.contains(.readonly) { categories.append("@read") }
+        if spec.flags.contains(.fast) { categories.append("@fast") }
+        return categories
     }
 
     /// COMMAND INFO [name ...]: null for names Tally does not know.
@@ -25,7 +50,7 @@ enum IntrospectionCommands {
         guard c.count > 2 else { return try command(&c) }
         c.client.reply.arrayHeader(c.count - 2)
         for index in 2..<c.count {
-            if let spec = CommandTable.lookup(c.arguments[index]) { writeInfo(&c, spec) } else { c.client.reply.nullArray() }
+            if let spec = CommandTable.lookup(c.arguments[index]) { writeInfo(&c, spec) } else { c.client.reply.null() }
         }
     }
 
@@ -61,10 +86,7 @@ enum IntrospectionCommands {
         c.client.reply.integer(Int64(spec.firstKey))
         c.client.reply.integer(Int64(spec.lastKey))
         c.client.reply.integer(Int64(spec.keyStep))
-        var categories = ["@\(spec.group == "generic" ? "keyspace" : spec.group)"]
-        if spec.flags.contains(.write) { categories.append("@write") }
-        if spec.flags.contains(.readonly) { categories.append("@read") }
-        if spec.flags.contains(.fast) { categories.append("@fast") }
+        let categories = categories(of: spec)
         c.client.reply.setHeader(categories.count)
         for category in categories { c.client.reply.simpleString(category) }
         c.client.reply.setHeader(0)

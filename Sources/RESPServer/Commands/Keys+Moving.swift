@@ -53,8 +53,7 @@ extension KeyCommands {
     }
 
     static func move(_ c: inout CommandContext) throws {
-        let target = try c.integer(2)
-        guard target >= Int64(Int32.min), target <= Int64(Int32.max) else { throw RedisError.notInteger }
+        let target = try c.integer(2, in: Int64(Int32.min)...Int64(Int32.max))
         guard target >= 0, target < Int64(c.server.configuration.databases) else { throw RedisError.dbIndexOutOfRange }
         if Int(target) == c.db { throw RedisError.custom("ERR source and destination objects are the same") }
         guard try c.with(1, { try c.keyspace.lookup(db: c.db, key: $0, now: c.now) }) != nil,

@@ -6,6 +6,8 @@ import Store
 /// `+1339518083.107412 [0 127.0.0.1:60866] "keys" "*"`.
 enum MonitorCommands {
     static func monitor(_ c: inout CommandContext) throws {
+        // Queued in MULTI, it fails at EXEC, as Redis answers.
+        if c.server.executingTransaction { throw RedisError.custom("ERR MONITOR isn't allowed for DENY BLOCKING client") }
         c.client.isMonitor = true
         c.server.monitors.append(c.client)
         c.client.reply.simpleString("OK")

@@ -44,7 +44,7 @@ enum PersistenceCommands {
     /// WAIT numreplicas timeout: Tally has no replicas, so 0 at once.
     static func wait(_ c: inout CommandContext) throws {
         _ = try c.integer(1)
-        let timeout = try c.integer(2)
+        let timeout = try c.integer(2, in: Int64.min...Int64.max, message: "timeout is not an integer or out of range")
         guard timeout >= 0 else { throw RedisError.custom("ERR timeout is negative") }
         c.client.reply.integer(0)
     }

@@ -42,13 +42,22 @@ enum ServerCommands {
         c.client.reply.verbatim(try ServerInfo.render(c.server, sections: sections, now: c.now))
     }
 
+    /// CONFIG GET parameter [parameter ...]: a name without glob characters
+    /// is answered under the name as typed, a pattern with the names it matches.
     static func configGet(_ c: inout CommandContext) throws {
         let parameters = c.server.configurationParameters()
         var matched: [(String, String)] = []
         for index in 2..<c.count {
-            let pattern = Array(c.string(index).lowercased().utf8)
+            let typed = c.string(index)
+            let pattern = typed.lowercased()
+            if !pattern.contains(where: { "*?[".contains($0) }) {
+                if let value = parameters.first(where: { $0.0 == pattern })?.1, !matched.contains(where: { $0.0.lowercased() == pattern }) {
+                    matched.append((typed, value))
+                }
+                continue
+            }
             for (name, value) in parameters
-            where Glob.matches(pattern: pattern, Array(name.utf8)) && !matched.contains(where: { $0.0 == name }) {
+            where Glob.matches(pattern: Array(pattern.utf8), Array(name.utf8)) && !matched.contains(where: { $0.0.lowercased() == name }) {
                 matched.append((name, value))
             }
         }
@@ -60,14 +69,19 @@ enum ServerCommands {
     }
 
     static func configSet(_ c: inout CommandContext) throws {
-        guard c.count % 2 == 0 else { throw RedisError.wrongArity(command: c.spec.fullName) }
+        guard c.count % 2 == 0 else { throw RedisError.syntax }
         var changes: [(String, String)] = []
         for index in stride(from: 2, to: c.count, by: 2) {
-            changes.append((c.string(index).lowercased(), c.string(index + 1)))
+            let name = c.string(index).lowercased()
+            if changes.contains(where: { $0.0 == name }) {
+                throw RedisError.custom("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
+            }
+            changes.append((name, c.string(index + 1)))
         }
-        for (name, value) in changes {
-            try c.server.setParameter(name, value)
-        }
+        // All or nothing: every value is checked before any is applied.
+        var updated = c.server.configuration
+        for (name, value) in changes { try c.server.validate(name, value, into: &updated) }
+        try c.server.adopt(updated)
         c.client.reply.simpleString("OK")
     }
 
@@ -106,18 +120,21 @@ extension Server {
         ]
     }
 
-    /// CONFIG SET for the settings that can change while running, checked
-    /// by the same validators as the flags and the config file.
-    func setParameter(_ name: String, _ value: String) throws(RedisError) {
+    /// Checks one CONFIG SET change with the same validators as the flags
+    /// and the config file, applying it to `updated`.
+    func validate(_ name: String, _ value: String, into updated: inout ServerConfiguration) throws(RedisError) {
         guard ServerSettings.mutable.contains(name) else {
             throw .custom("ERR Unknown option or number of arguments for CONFIG SET - '\(name)'")
         }
-        var updated = configuration
         do {
             try ServerSettings.apply(name, value, to: &updated)
         } catch {
             throw .custom("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(error.description)")
         }
+    }
+
+    /// Makes a checked configuration the running one.
+    func adopt(_ updated: ServerConfiguration) throws(RedisError) {
         if updated.fsync != configuration.fsync {
             do { try keyspace.database.execute("PRAGMA synchronous=\(updated.fsync == .always ? "FULL" : "NORMAL")") } catch {
                 throw .storage(error.message)

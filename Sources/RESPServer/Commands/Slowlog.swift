@@ -17,9 +17,8 @@ enum SlowlogCommands {
     static func get(_ c: inout CommandContext) throws {
         var count = 10
         if c.count == 3 {
-            let requested = try c.integer(2)
-            // Redis 7: -1 means all; below that is an error.
-            guard requested >= -1 else { throw RedisError.custom("ERR count should be greater than or equal to -1") }
+            // Redis 7: -1 means all; anything else below 0, or not a number, is refused.
+            let requested = try c.integer(2, in: -1...Int64.max, message: "count should be greater than or equal to -1")
             count = requested == -1 ? Int.max : Int(min(requested, Int64(Int32.max)))
         }
         let entries = c.server.slowlog.prefix(count)

@@ -35,6 +35,8 @@ enum TransactionCommands {
             return
         }
         c.client.reply.arrayHeader(queued.count)
+        c.server.executingTransaction = true
+        defer { c.server.executingTransaction = false }
         for command in queued {
             c.server.execute(command.spec, arguments: command.arguments, for: c.client)
         }
