@@ -32,6 +32,9 @@ POLICY_RC_D ?= /usr/sbin/policy-rc.d
 APT_FOR_sqlite3 := sqlite3
 APT_FOR_redis-server := redis-server
 APT_FOR_redis-cli := redis-tools
+APT_FOR_curl := curl
+APT_FOR_ip := iproute2
+APT_FOR_strace := strace
 
 .PHONY: build release test deps system-deps venv run crash-test fuzz bench
 
@@ -66,7 +69,7 @@ deps: system-deps venv
 # package scripts from starting services (removed again only if made here).
 system-deps:
 	@missing=""; \
-	for tool in sqlite3 redis-server redis-cli; do \
+	for tool in sqlite3 redis-server redis-cli curl ip strace; do \
 	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$tool"; \
 	done; \
 	packages=""; \
@@ -75,6 +78,9 @@ system-deps:
 	    sqlite3) packages="$$packages $(APT_FOR_sqlite3)";; \
 	    redis-server) packages="$$packages $(APT_FOR_redis-server)";; \
 	    redis-cli) packages="$$packages $(APT_FOR_redis-cli)";; \
+	    curl) packages="$$packages $(APT_FOR_curl)";; \
+	    ip) packages="$$packages $(APT_FOR_ip)";; \
+	    strace) packages="$$packages $(APT_FOR_strace)";; \
 	  esac; \
 	done; \
 	if [ ! -e /usr/include/sqlite3.h ] && ! pkg-config --exists sqlite3 2>/dev/null; then \

@@ -44,8 +44,18 @@ let package = Package(
         .testTarget(name: "RESPServerTests", dependencies: ["RESPServer"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RESP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RESP"], exclude: ["Corpus"]),
         .testTarget(name: "WebIntegrationTests"),
+
+        // libFuzzer targets as plain functions; Fuzz/build.sh links one fuzzer
+        // binary per function (SwiftPM cannot link `-sanitize=fuzzer` executables).
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["RESP", "HTTP", "RESPServer", "Store", "EventLoop"],
+            path: "Fuzz/Sources/FuzzTargets"
+        ),
+        // Every crash or hang the fuzzers found, as a test of the correct behaviour.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["RESP", "HTTP", "RESPServer", "Store", "EventLoop"]),
     ],
     swiftLanguageModes: [.v6]
 )

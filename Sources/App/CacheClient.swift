@@ -29,11 +29,16 @@ package final class CacheClient {
     package var isConnected: Bool { connections.contains { $0.isReady } }
     package var reconnects: Int { connections.reduce(0) { $0 + $1.reconnects } }
 
-    /// Sends `arguments` as one command; fails at once when no connection is up.
+    /// Sends `arguments` as one command on the ready connection with the
+    /// fewest replies owed, or else on one still connecting (it waits there,
+    /// within the reply timeout). Fails at once only when every connection
+    /// is waiting to retry: the cache is down.
     package func send(_ arguments: [String], completion: @escaping (Result<RESPValue, CacheError>) -> Void) {
         let ready = connections.filter(\.isReady)
-        guard let connection = ready.min(by: { $0.inFlight < $1.inFlight }) else {
-            completion(.failure(.unavailable("not connected to the cache")))
+        let candidates = ready.isEmpty ? connections.filter(\.isConnecting) : ready
+        guard let connection = candidates.min(by: { $0.inFlight < $1.inFlight }) else {
+            let reason = connections.compactMap(\.lastFailure).last ?? "not connected to the cache"
+            completion(.failure(.unavailable(reason)))
             return
         }
         connection.send(encodeCommand(arguments), completion: completion)

@@ -37,6 +37,8 @@ final class CacheConnection: EventHandler {
     /// Called when the connection becomes ready or is lost, for metrics and logs.
     var onStateChange: ((State) -> Void)?
     private(set) var reconnects = 0
+    /// Why the last attempt or connection failed, for /readyz and logs.
+    private(set) var lastFailure: String?
 
     init(loop: EventLoop, configuration: CacheConfiguration, logger: Logger, name: String) {
         self.loop = loop
@@ -47,6 +49,8 @@ final class CacheConnection: EventHandler {
     }
 
     var isReady: Bool { state == .ready }
+    /// Resolving or connecting: commands sent now wait for the connection.
+    var isConnecting: Bool { state == .resolving || state == .connecting }
     var inFlight: Int { pending.count - pendingHead }
 
     /// Starts connecting unless already under way.
@@ -128,7 +132,6 @@ final class CacheConnection: EventHandler {
         output.append(contentsOf: queued)
         pending.append(contentsOf: queuedPending)
         state = .ready
-        backoff = configuration.minimumBackoffMilliseconds
         logger.info("cache connected", ["conn": name, "host": configuration.host, "port": String(configuration.port)])
         onStateChange?(.ready)
         flush()
@@ -167,7 +170,8 @@ final class CacheConnection: EventHandler {
             case .wouldBlock: break
             case .closed:
                 deliverReplies()
-                return fail("connection closed by the cache")
+                if state == .ready { fail("connection closed by the cache") }
+                return
             }
             break
         }
@@ -189,7 +193,14 @@ final class CacheConnection: EventHandler {
             case .success(let (reply, used)?):
                 offset += used
                 value = reply
-                guard pendingHead < pending.count else { return fail("reply without a request") }
+                guard pendingHead < pending.count else {
+                    // A server that refuses a connection (maxclients, protected
+                    // mode) says why before anything was asked.
+                    if case .error(let message) = value { return fail("the cache refused the connection: \(message)") }
+                    return fail("reply without a request")
+                }
+                // A reply proves the connection works: reconnects start from the shortest wait again.
+                backoff = configuration.minimumBackoffMilliseconds
                 let completion = pending[pendingHead].completion
                 pending[pendingHead].completion = nil
                 pendingHead += 1
@@ -215,7 +226,11 @@ final class CacheConnection: EventHandler {
     }
 
     private func fail(_ reason: String, error: CacheError? = nil) {
+        // One failure, one retry: a second report of the same failure (an
+        // error reply, then the close) must not schedule a second attempt.
+        guard state != .waitingToRetry && state != .closed else { return }
         let wasReady = state == .ready
+        lastFailure = reason
         if fd >= 0 {
             loop.unregister(fd)
             Socket.close(fd)

@@ -43,10 +43,31 @@ extension Server {
         }
     }
 
+    /// The turn's transaction, opened lazily at its first data command: a
+    /// read transaction for reads (one snapshot and one WAL lock for the
+    /// turn), a write transaction (BEGIN IMMEDIATE, waiting for an outside
+    /// writer) from its first write on. A read transaction is ended before
+    /// the write one starts rather than upgraded, since an upgrade cannot
+    /// wait for an outside writer.
+    private func openTransaction(for spec: CommandSpec) throws(SQLiteError) {
+        if spec.flags.contains(.write) {
+            guard !keyspace.isWriteTransaction else { return }
+            if keyspace.inTransaction { try keyspace.commit() }
+            try keyspace.beginWrite()
+        } else if spec.flags.contains(.readonly) && !keyspace.inTransaction {
+            try keyspace.beginRead()
+        }
+    }
+
     /// Commits the turn's write transaction; if that fails, every reply that
     /// depended on it becomes an error and nothing is acknowledged.
     private func commitTurn() {
         guard keyspace.inTransaction else { return }
+        guard keyspace.isWriteTransaction else {
+            // Nothing was written: ending the read snapshot cannot lose anything.
+            if (try? keyspace.commit()) == nil { keyspace.rollback() }
+            return
+        }
         let started = Server.monotonicMicroseconds()
         do {
             try keyspace.commit()
@@ -190,15 +211,13 @@ extension Server {
             client.reply.error(bytes: RedisError.unknownSubcommand(command: spec.name, subcommand: []).wireBytes)
             return
         }
-        if spec.flags.contains(.write) && !keyspace.inTransaction {
-            do {
-                try keyspace.beginWrite()
-            } catch {
-                client.reply.error(RedisError.storage(error.message).wireText)
-                return
-            }
+        do {
+            try openTransaction(for: spec)
+        } catch {
+            client.reply.error(RedisError.storage(error.message).wireText)
+            return
         }
-        let wasInTransaction = keyspace.inTransaction
+        let wasInTransaction = keyspace.isWriteTransaction
         var context = CommandContext(server: self, client: client, arguments: arguments, spec: spec,
                                      now: EventLoop.wallClockMilliseconds())
         let started = configuration.slowlogThresholdMicroseconds >= 0 ? Server.monotonicMicroseconds() : 0
@@ -217,11 +236,12 @@ extension Server {
         }
         if !monitors.isEmpty { feedMonitors(spec, arguments, from: client) }
         if wasInTransaction {
-            commandsInTransaction += 1
-            if !keyspace.inTransaction {
+            if spec.flags.contains(.write) { commandsInTransaction += 1 }
+            if keyspace.writeTransactionWasLost {
                 // SQLite rolled the transaction back (disk full, I/O error):
                 // every earlier write of this turn is gone with it.
                 turnRolledBack = true
+                keyspace.rollback()
             }
         }
     }

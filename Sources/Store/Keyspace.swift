@@ -13,6 +13,14 @@ package final class Keyspace {
     let deleteStatement: Statement
     let expireStatement: Statement
     private let beginStatement: Statement
+    private let beginReadStatement: Statement
+    /// True while the open transaction is a write transaction (BEGIN
+    /// IMMEDIATE) that SQLite has not rolled back on its own.
+    package var isWriteTransaction: Bool { writeTransaction && database.inTransaction }
+    private var writeTransaction = false
+    /// True when SQLite itself rolled back the write transaction (disk full,
+    /// I/O error): it was opened and never committed or rolled back by us.
+    package var writeTransactionWasLost: Bool { writeTransaction && !database.inTransaction }
     private let commitStatement: Statement
     private let rollbackStatement: Statement
     /// Told of every key a write modifies (WATCH needs it); nil when nobody
@@ -35,6 +43,7 @@ package final class Keyspace {
         expireStatement = try database.makeStatement(
             sql: "UPDATE keyspace SET expires_at = ?3 WHERE db = ?1 AND key = ?2")
         beginStatement = try database.makeStatement(sql: "BEGIN IMMEDIATE")
+        beginReadStatement = try database.makeStatement(sql: "BEGIN DEFERRED")
         commitStatement = try database.makeStatement(sql: "COMMIT")
         rollbackStatement = try database.makeStatement(sql: "ROLLBACK")
     }
@@ -56,13 +65,27 @@ package final class Keyspace {
 
     /// Starts the turn's write transaction, waiting (busy timeout) for a
     /// writer in another process to finish.
-    package func beginWrite() throws(SQLiteError) { try beginStatement.run() }
+    package func beginWrite() throws(SQLiteError) {
+        try beginStatement.run()
+        writeTransaction = true
+    }
+
+    /// Starts a read transaction: one snapshot (and one WAL read lock) for
+    /// many reads, instead of one per statement.
+    package func beginRead() throws(SQLiteError) {
+        try beginReadStatement.run()
+        writeTransaction = false
+    }
 
     /// Commits; with `synchronous=FULL` this returns after the WAL fsync.
-    package func commit() throws(SQLiteError) { try commitStatement.run() }
+    package func commit() throws(SQLiteError) {
+        try commitStatement.run()
+        writeTransaction = false
+    }
 
     package func rollback() {
         if database.inTransaction { try? rollbackStatement.run() }
+        writeTransaction = false
     }
 
     package var inTransaction: Bool { database.inTransaction }

@@ -54,6 +54,9 @@ extension Server {
     /// Commits the open write transaction early (its replies still wait for
     /// the end of the turn), then runs `PRAGMA wal_checkpoint(mode)`.
     func checkpoint(mode: String) throws(RedisError) {
+        if keyspace.inTransaction && !keyspace.isWriteTransaction {
+            if (try? keyspace.commit()) == nil { keyspace.rollback() }
+        }
         if keyspace.inTransaction {
             do { try keyspace.commit() } catch {
                 keyspace.rollback()
