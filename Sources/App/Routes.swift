@@ -5,14 +5,23 @@ import RESP
 /// says the process runs, `/readyz` says whether the cache answers.
 package final class Routes {
     private let cache: CacheClient
+    package let metrics: Metrics
 
-    package init(cache: CacheClient) { self.cache = cache }
+    package init(cache: CacheClient, metrics: Metrics = Metrics()) {
+        self.cache = cache
+        self.metrics = metrics
+    }
+
+    /// The label a request's path gets in /metrics.
+    static func routeLabel(_ path: Substring) -> String {
+        ["/", "/healthz", "/readyz", "/metrics"].contains(String(path)) ? String(path) : "other"
+    }
 
     /// The key the article's app increments.
     static let counterKey = "hits"
 
     package func respond(to request: HTTPRequest, _ respond: @escaping (HTTPResponse) -> Void) {
-        let known = ["/", "/healthz", "/readyz"]
+        let known = ["/", "/healthz", "/readyz", "/metrics"]
         guard known.contains(String(request.path)) else {
             return respond(HTTPResponse(status: .notFound, body: "404 Not Found: no route for \(request.path)\n"))
         }
@@ -23,8 +32,11 @@ package final class Routes {
         switch request.path {
         case "/healthz":
             respond(HTTPResponse(status: .ok, body: "ok\n"))
+        case "/metrics":
+            respond(HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                 body: metrics.render(reconnects: cache.reconnects, connected: cache.isConnected)))
         case "/readyz":
-            cache.send(["PING"]) { result in
+            timedSend(["PING"]) { result in
                 switch result {
                 case .success: respond(HTTPResponse(status: .ok, body: "ready\n"))
                 case .failure(let error): respond(HTTPResponse(status: .serviceUnavailable, body: "not ready: \(error)\n"))
@@ -35,10 +47,21 @@ package final class Routes {
         }
     }
 
+    /// Sends through the cache client, timing the round trip for /metrics.
+    private func timedSend(_ command: [String], _ completion: @escaping (Result<RESPValue, CacheError>) -> Void) {
+        let started = Metrics.now()
+        cache.send(command) { [metrics] result in
+            let failed: Bool
+            if case .failure = result { failed = true } else { failed = false }
+            metrics.recordCacheReply(seconds: Double(Metrics.now() - started) / 1e6, failed: failed)
+            completion(result)
+        }
+    }
+
     /// One INCR, and its reply is the number shown: concurrent visitors
     /// never see the same count (the article's INCR-then-GET could).
     private func countVisit(_ respond: @escaping (HTTPResponse) -> Void) {
-        cache.send(["INCR", Routes.counterKey]) { result in
+        timedSend(["INCR", Routes.counterKey]) { result in
             switch result {
             case .success(.integer(let count)):
                 respond(HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8",

@@ -107,6 +107,6 @@ package struct WebConfiguration: Sendable {
           --log-level LEVEL       debug | info | warn | error (info) [LOG_LEVEL]
           --help                  show this help
 
-        Routes: GET /  (the counter page), GET /healthz, GET /readyz.
+        Routes: GET /  (the counter page), GET /healthz, GET /readyz, GET /metrics (Prometheus).
         """
 }

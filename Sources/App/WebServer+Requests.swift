@@ -78,15 +78,18 @@ extension WebServer {
         let keepAlive = request.keepAlive
         if !keepAlive { connection.closeAfterFlush = true }
         connection.slots.append(HTTPConnection.Slot(sequence: sequence, bytes: nil, keepAlive: keepAlive))
-        let started = EventLoop.monotonicMilliseconds()
+        let started = Metrics.now()
         let isHead = request.method == "HEAD"
         routes.respond(to: request) { [weak self, weak connection] response in
             guard let self, let connection, !connection.isClosed else { return }
             var bytes: [UInt8] = []
             response.encode(into: &bytes, keepAlive: keepAlive, includeBody: !isHead)
+            let seconds = Double(Metrics.now() - started) / 1e6
+            self.routes.metrics.recordRequest(route: Routes.routeLabel(request.path), status: response.status.rawValue,
+                                              seconds: seconds)
             self.logger.info("request", [
-                "method": request.method, "path": String(request.path), "status": String(response.status.rawValue),
-                "duration_ms": String(EventLoop.monotonicMilliseconds() - started), "remote": connection.peer.description,
+                "method": request.method, "path": String(request.path.prefix(256)), "status": String(response.status.rawValue),
+                "duration_ms": Metrics.format(seconds * 1000), "remote": connection.peer.description,
             ])
             self.complete(sequence, with: bytes, on: connection)
         }
@@ -96,6 +99,7 @@ extension WebServer {
     func respondWithError(_ connection: HTTPConnection, _ error: HTTPError) {
         logger.info("request refused", ["status": String(error.status.rawValue), "reason": error.reason,
                                         "remote": connection.peer.description])
+        routes.metrics.recordRequest(route: "other", status: error.status.rawValue, seconds: 0)
         connection.closeAfterFlush = true
         connection.partialSince = nil
         let sequence = connection.nextSequence
