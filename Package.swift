@@ -4,6 +4,11 @@ import PackageDescription
 /// Tally: a durable Redis-compatible counter service on SQLite, and the
 /// article's web page in Swift. The only outside dependency is the system
 /// SQLite library.
+/// Release builds skip Swift's run-time exclusivity checks on the hot path
+/// (they were 4% of an INCR's instructions under callgrind). Debug builds,
+/// which run the tests, keep them, so a violation is still caught there.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Tally",
     platforms: [.macOS(.v15)],
@@ -22,15 +27,16 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["CSQLite"],
+            swiftSettings: hotPath,
             plugins: [.plugin(name: "MigrationsPlugin")]
         ),
-        .target(name: "RESP"),
-        .target(name: "EventLoop", dependencies: ["CSystem"]),
+        .target(name: "RESP", swiftSettings: hotPath),
+        .target(name: "EventLoop", dependencies: ["CSystem"], swiftSettings: hotPath),
         .target(name: "Logging"),
-        .target(name: "RESPServer", dependencies: ["Store", "RESP", "EventLoop", "Logging"]),
+        .target(name: "RESPServer", dependencies: ["Store", "RESP", "EventLoop", "Logging"], swiftSettings: hotPath),
         .executableTarget(name: "tally-server", dependencies: ["RESPServer", "Store", "EventLoop", "Logging"]),
-        .target(name: "HTTP"),
-        .target(name: "App", dependencies: ["HTTP", "RESP", "EventLoop", "Logging"]),
+        .target(name: "HTTP", swiftSettings: hotPath),
+        .target(name: "App", dependencies: ["HTTP", "RESP", "EventLoop", "Logging"], swiftSettings: hotPath),
         .executableTarget(name: "tally-web", dependencies: ["App", "Logging"]),
 
         // Build-time embedding of migrations/*.sql, so the binary finds its

@@ -46,11 +46,11 @@ package enum ServerInfo {
                     ("blocked_clients", "0"), ("tracking_clients", "0")]
         case "memory":
             let rss = residentSetBytes()
-            let sqliteBytes = Keyspace.memoryUsed
+            let sqliteBytes = server.keyspace.cacheBytes
             return [
                 ("used_memory", String(sqliteBytes)), ("used_memory_human", human(sqliteBytes)),
                 ("used_memory_rss", String(rss)), ("used_memory_rss_human", human(rss)),
-                ("sqlite_memory_used", String(sqliteBytes)), ("maxmemory", "0"),
+                ("sqlite_page_cache_bytes", String(sqliteBytes)), ("maxmemory", "0"),
                 ("maxmemory_policy", "noeviction"), ("mem_allocator", "libc"),
             ]
         case "persistence":

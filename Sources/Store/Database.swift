@@ -15,6 +15,7 @@ package final class Database {
     package init(path: String, fsync: FsyncPolicy, busyTimeoutMilliseconds: Int32 = 30_000) throws(StoreError) {
         self.path = path
         try Database.createParentDirectory(of: path)
+        Database.configureOnce
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -43,6 +44,11 @@ package final class Database {
             throw .sqlite(SQLiteError(code: SQLITE_ERROR, message: "\(error)", sql: "open"))
         }
     }
+
+    /// Process-wide SQLite settings, applied before the first connection.
+    private static let configureOnce: Void = {
+        _ = tally_sqlite3_disable_memstatus()
+    }()
 
     /// Closes the connection; SQLite checkpoints the WAL on the last close.
     package func close() {

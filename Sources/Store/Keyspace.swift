@@ -11,6 +11,8 @@ package final class Keyspace {
     let lookupStatement: Statement
     let upsertStatement: Statement
     let deleteStatement: Statement
+    let updateValueStatement: Statement
+    let updateOnlyValueStatement: Statement
     let expireStatement: Statement
     private let beginStatement: Statement
     private let beginReadStatement: Statement
@@ -40,6 +42,13 @@ package final class Keyspace {
             ON CONFLICT (db, key) DO UPDATE SET type = 'string', value = excluded.value, expires_at = excluded.expires_at
             """)
         deleteStatement = try database.makeStatement(sql: "DELETE FROM keyspace WHERE db = ?1 AND key = ?2")
+        // Overwriting a live string by row id skips the unique-index search and
+        // the upsert's conflict handling: the common case of INCR and SET.
+        updateValueStatement = try database.makeStatement(
+            sql: "UPDATE keyspace SET type = 'string', value = ?2, expires_at = ?3 WHERE id = ?1")
+        // INCR and friends keep the type and the deadline: writing only the
+        // value also spares the expiry index its upkeep.
+        updateOnlyValueStatement = try database.makeStatement(sql: "UPDATE keyspace SET value = ?2 WHERE id = ?1")
         expireStatement = try database.makeStatement(
             sql: "UPDATE keyspace SET expires_at = ?3 WHERE db = ?1 AND key = ?2")
         beginStatement = try database.makeStatement(sql: "BEGIN IMMEDIATE")
@@ -58,8 +67,12 @@ package final class Keyspace {
         } catch { throw .storage(error.message) }
     }
 
-    /// Bytes SQLite holds in memory (page cache included), process-wide.
-    package static var memoryUsed: Int64 { sqlite3_memory_used() }
+    /// Bytes this connection's page cache holds.
+    package var cacheBytes: Int64 {
+        var current: Int32 = 0, highest: Int32 = 0
+        sqlite3_db_status(database.handle, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+        return Int64(current)
+    }
 
     // MARK: Transactions
 
@@ -125,35 +138,57 @@ package final class Keyspace {
     // MARK: Writing strings
 
     /// Stores a string value (INTEGER when canonical), replacing any type.
-    package func set(db: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, expiresAt: Int64?) throws(RedisError) {
-        let statement = upsertStatement
+    /// `id` is the live row at `key` when the caller has looked it up; with
+    /// `keepsExpiry` the row is a string whose deadline stays `expiresAt`.
+    package func set(db: Int, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, expiresAt: Int64?,
+                     id: Int64? = nil, keepsExpiry: Bool = false) throws(RedisError) {
+        let statement = try prepareWrite(db: db, key: key, expiresAt: expiresAt, id: id, keepsExpiry: keepsExpiry)
         defer { statement.reset() }
         do {
-            try statement.bind(1, Int64(db))
-            try statement.bindKey(2, key)
-            try statement.bindValue(3, value)
-            try statement.bind(4, expiresAt)
+            try statement.bindValue(id == nil ? 3 : 2, value)
             try statement.run()
         } catch { throw .storage(error.message) }
         onKeyModified?(db, key)
     }
 
-    package func set(db: Int, key: UnsafeRawBufferPointer, integer: Int64, expiresAt: Int64?) throws(RedisError) {
-        let statement = upsertStatement
+    package func set(db: Int, key: UnsafeRawBufferPointer, integer: Int64, expiresAt: Int64?, id: Int64? = nil,
+                     keepsExpiry: Bool = false) throws(RedisError) {
+        let statement = try prepareWrite(db: db, key: key, expiresAt: expiresAt, id: id, keepsExpiry: keepsExpiry)
         defer { statement.reset() }
         do {
-            try statement.bind(1, Int64(db))
-            try statement.bindKey(2, key)
-            try statement.bind(3, integer)
-            try statement.bind(4, expiresAt)
+            try statement.bind(id == nil ? 3 : 2, integer)
             try statement.run()
         } catch { throw .storage(error.message) }
         onKeyModified?(db, key)
     }
 
-    package func set(db: Int, key: UnsafeRawBufferPointer, value: [UInt8], expiresAt: Int64?) throws(RedisError) {
+    /// The update-by-id statement when the row is known, else the upsert,
+    /// with everything but the value bound.
+    private func prepareWrite(db: Int, key: UnsafeRawBufferPointer, expiresAt: Int64?, id: Int64?,
+                              keepsExpiry: Bool) throws(RedisError) -> Statement {
+        do {
+            if let id, keepsExpiry {
+                try updateOnlyValueStatement.bind(1, id)
+                return updateOnlyValueStatement
+            }
+            if let id {
+                try updateValueStatement.bind(1, id)
+                try updateValueStatement.bind(3, expiresAt)
+                return updateValueStatement
+            }
+            try upsertStatement.bind(1, Int64(db))
+            try upsertStatement.bindKey(2, key)
+            try upsertStatement.bind(4, expiresAt)
+            return upsertStatement
+        } catch { throw .storage(error.message) }
+    }
+
+    package func set(db: Int, key: UnsafeRawBufferPointer, value: [UInt8], expiresAt: Int64?, id: Int64? = nil,
+                     keepsExpiry: Bool = false) throws(RedisError) {
         let result = value.withUnsafeBytes { bytes in
-            Result { () throws(RedisError) in try set(db: db, key: key, value: bytes, expiresAt: expiresAt) }
+            Result { () throws(RedisError) in
+                try set(db: db, key: key, value: bytes, expiresAt: expiresAt, id: id, keepsExpiry: keepsExpiry)
+            }
         }
         try result.get()
     }
@@ -172,7 +207,7 @@ package final class Keyspace {
         }
         let (sum, overflow) = current.addingReportingOverflow(delta)
         if overflow { throw .overflow }
-        try set(db: db, key: key, integer: sum, expiresAt: entry?.expiresAt)
+        try set(db: db, key: key, integer: sum, expiresAt: entry?.expiresAt, id: entry?.id, keepsExpiry: true)
         return sum
     }
 
@@ -191,7 +226,7 @@ package final class Keyspace {
         let sum = current + increment
         if sum.isNaN || sum.isInfinite { throw .nanOrInfinity }
         let text = RedisFloat.format(sum)
-        try set(db: db, key: key, value: text, expiresAt: entry?.expiresAt)
+        try set(db: db, key: key, value: text, expiresAt: entry?.expiresAt, id: entry?.id, keepsExpiry: true)
         return text
     }
 

@@ -73,7 +73,7 @@ extension StringCommands {
         }
         if bytes.count < Int(total) { bytes.append(contentsOf: repeatElement(0, count: Int(total) - bytes.count)) }
         bytes.replaceSubrange(Int(offset)..<Int(total), with: value)
-        try c.with(1) { try c.keyspace.set(db: c.db, key: $0, value: bytes, expiresAt: entry?.expiresAt) }
+        try c.with(1) { try c.keyspace.set(db: c.db, key: $0, value: bytes, expiresAt: entry?.expiresAt, id: entry?.id, keepsExpiry: true) }
         c.client.reply.integer(Int64(bytes.count))
     }
 }

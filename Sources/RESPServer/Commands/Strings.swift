@@ -42,7 +42,7 @@ enum StringCommands {
             return
         }
         let deadline = options.keepTTL ? entry?.expiresAt : expiresAt
-        try c.with(key) { k in try c.with(value) { v in try c.keyspace.set(db: c.db, key: k, value: v, expiresAt: deadline) } }
+        try c.with(key) { k in try c.with(value) { v in try c.keyspace.set(db: c.db, key: k, value: v, expiresAt: deadline, id: entry?.id) } }
         if !options.get { c.client.reply.simpleString("OK") }
     }
 
@@ -145,7 +145,7 @@ enum StringCommands {
         var bytes = entry?.value?.bytes ?? []
         bytes.append(contentsOf: c.arguments[2])
         // APPEND keeps the key's time to live.
-        try c.with(1) { try c.keyspace.set(db: c.db, key: $0, value: bytes, expiresAt: entry?.expiresAt) }
+        try c.with(1) { try c.keyspace.set(db: c.db, key: $0, value: bytes, expiresAt: entry?.expiresAt, id: entry?.id, keepsExpiry: true) }
         c.client.reply.integer(Int64(bytes.count))
     }
 }
