@@ -83,7 +83,9 @@ extension WebServer {
         routes.respond(to: request) { [weak self, weak connection] response in
             guard let self, let connection, !connection.isClosed else { return }
             var bytes: [UInt8] = []
-            response.encode(into: &bytes, keepAlive: keepAlive, includeBody: !isHead)
+            // While draining, every answer closes its connection.
+            let keepOpen = keepAlive && !self.draining
+            response.encode(into: &bytes, keepAlive: keepOpen, includeBody: !isHead)
             let seconds = Double(Metrics.now() - started) / 1e6
             self.routes.metrics.recordRequest(route: Routes.routeLabel(request.path), status: response.status.rawValue,
                                               seconds: seconds)
@@ -91,7 +93,7 @@ extension WebServer {
                 "method": request.method, "path": String(request.path.prefix(256)), "status": String(response.status.rawValue),
                 "duration_ms": Metrics.format(seconds * 1000), "remote": connection.peer.description,
             ])
-            self.complete(sequence, with: bytes, on: connection)
+            self.complete(sequence, with: bytes, keepAlive: keepOpen, on: connection)
         }
     }
 
@@ -108,13 +110,14 @@ extension WebServer {
         var bytes: [UInt8] = []
         HTTPResponse(status: error.status, body: "\(error.status.rawValue) \(error.status.reasonPhrase): \(error.reason)\n")
             .encode(into: &bytes, keepAlive: false)
-        complete(sequence, with: bytes, on: connection)
+        complete(sequence, with: bytes, keepAlive: false, on: connection)
     }
 
     /// Stores a response and writes every response now ready in order.
-    private func complete(_ sequence: Int, with bytes: [UInt8], on connection: HTTPConnection) {
+    private func complete(_ sequence: Int, with bytes: [UInt8], keepAlive: Bool, on connection: HTTPConnection) {
         guard let index = connection.slots.firstIndex(where: { $0.sequence == sequence }) else { return }
         connection.slots[index].bytes = bytes
+        connection.slots[index].keepAlive = keepAlive
         var closeAfter = false
         while let first = connection.slots.first, let ready = first.bytes {
             connection.output.append(contentsOf: ready)

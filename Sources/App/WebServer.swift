@@ -16,7 +16,9 @@ package final class WebServer {
     let routes: Routes
     private var listener: TCPListener?
     var connections: [Int32: HTTPConnection] = [:]
-    private var draining = false
+    /// Set by SIGTERM: answers say `Connection: close`, and the process ends
+    /// when the last connection does (or after `drainMilliseconds`).
+    private(set) var draining = false
     /// Pipelined requests read ahead of their responses, per connection.
     static let maxInFlight = 64
 

@@ -205,7 +205,8 @@ extension Server {
 
     /// Runs one resolved command and writes its reply (or its error).
     func execute(_ spec: CommandSpec, arguments: Arguments, for client: Client) {
-        stats.totalCommands += 1
+        // Counted once done, as Redis does: INFO does not count itself.
+        defer { stats.totalCommands += 1 }
         client.lastCommand = spec.fullName
         guard let handler = spec.handler else {
             client.reply.error(bytes: RedisError.unknownSubcommand(command: spec.name, subcommand: []).wireBytes)
@@ -224,7 +225,7 @@ extension Server {
         defer {
             if configuration.slowlogThresholdMicroseconds >= 0 {
                 let duration = Server.monotonicMicroseconds() - started
-                if duration > configuration.slowlogThresholdMicroseconds { recordSlow(arguments, duration: duration, client: client) }
+                if duration > configuration.slowlogThresholdMicroseconds { recordSlow(spec, arguments, duration: duration, client: client) }
             }
         }
         do {

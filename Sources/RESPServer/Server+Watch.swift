@@ -1,3 +1,4 @@
+import EventLoop
 import RESP
 import Store
 
@@ -44,8 +45,14 @@ extension Server {
             for client in clients { client.watchDirty = true }
         }
         keyspace.onFlush = { [unowned self] db in
+            // As Redis's touchAllWatchedKeysInDb: only keys that exist when
+            // their database is emptied fail their watchers' EXEC.
+            let now = EventLoop.wallClockMilliseconds()
             for (key, clients) in watchers where db == nil || key.db == db {
-                for client in clients { client.watchDirty = true }
+                let exists = key.key.withUnsafeBytes { bytes in
+                    (try? keyspace.lookup(db: key.db, key: bytes, now: now)) != nil
+                }
+                if exists { for client in clients { client.watchDirty = true } }
             }
         }
     }

@@ -13,7 +13,7 @@ import Store
 /// stored.
 package final class Server {
     package var configuration: ServerConfiguration
-    package let logger: Logger
+    package var logger: Logger
     package let loop: EventLoop
     package let keyspace: Keyspace
     private(set) var listener: TCPListener?
@@ -105,6 +105,9 @@ package final class Server {
             close(client)
         }
         keyspace.rollback()
+        // Folding the WAL in is a courtesy: it must not hold the stop for a
+        // reader in another process, so it waits at most a moment.
+        keyspace.database.setBusyTimeout(milliseconds: 100)
         try? keyspace.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         keyspace.database.close()
         logger.info("stopped")

@@ -87,7 +87,9 @@ package enum ServerSettings {
         guard let text = readFile(path) else {
             throw Invalid(description: "cannot read config file \(path): \(String(cString: strerror(errno)))")
         }
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, line) in lines.enumerated() {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             var arguments = Arguments()
@@ -97,7 +99,10 @@ package enum ServerSettings {
                 Result { () throws(ProtocolError) in try InlineSplitter.split(raw, into: &arguments) }
             }
             let place = "\(path):\(offset + 1)"
-            guard case .success = split else { throw Invalid(description: "\(place): unbalanced quotes") }
+            guard case .success = split else {
+                let directive = trimmed.prefix { $0 != " " && $0 != "\t" }.lowercased()
+                throw Invalid(description: "\(place): directive '\(directive)': unbalanced quotes")
+            }
             guard arguments.count >= 2 else {
                 throw Invalid(description: "\(place): directive '\(arguments.count > 0 ? arguments.string(0) : "")' needs a value")
             }

@@ -25,7 +25,7 @@ package final class Database {
             throw .sqlite(error)
         }
         self.handle = handle
-        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         do {
             try checkOwnership()
             try execute("PRAGMA journal_mode=WAL")
@@ -49,6 +49,23 @@ package final class Database {
     private static let configureOnce: Void = {
         _ = tally_sqlite3_disable_memstatus()
     }()
+
+    /// How long a statement waits for another process's lock (a `sqlite3`
+    /// shell writing) before it fails with SQLITE_BUSY. The wait also ends
+    /// at once when SIGTERM or SIGINT is pending, so a stop request is
+    /// never stuck behind an outside writer or reader.
+    package func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_handler(handle, { context, attempts in
+            var pending = sigset_t()
+            sigemptyset(&pending)
+            sigpending(&pending)
+            if sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1 { return 0 }
+            // One millisecond per attempt: `attempts` approximates the wait so far.
+            guard Int(attempts) < Int(bitPattern: context) else { return 0 }
+            usleep(1000)
+            return 1
+        }, UnsafeMutableRawPointer(bitPattern: Int(max(milliseconds, 1))))
+    }
 
     /// Closes the connection; SQLite checkpoints the WAL on the last close.
     package func close() {

@@ -57,12 +57,13 @@ extension Keyspace {
 
     /// Deletes every key of `db`, or of every database when `db` is nil.
     package func flush(db: Int?) throws(RedisError) {
+        // Told first, while the keys still exist: WATCH fails only for watched keys that did.
+        onFlush?(db)
         let statement = try cachedStatement(db == nil ? "DELETE FROM keyspace" : "DELETE FROM keyspace WHERE db = ?1")
         do {
             if let db { try statement.bind(1, Int64(db)) }
             try statement.run()
         } catch { throw .storage(error.message) }
-        onFlush?(db)
     }
 
     /// Per-database counts of live keys, for INFO's Keyspace section.

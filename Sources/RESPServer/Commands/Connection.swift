@@ -55,7 +55,7 @@ enum ConnectionCommands {
             try c.server.authenticate(c.client, user: user, password: password)
         }
         if c.server.requiresAuthentication(c.client) {
-            throw RedisError.custom("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            throw RedisError.custom("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
         }
         if let name { c.client.name = name }
         if let version { c.client.protocolVersion = version }

@@ -21,9 +21,9 @@ extension Server {
         guard !monitors.isEmpty, !spec.flags.contains(.admin), spec.name != "monitor" else { return }
         let micros = Server.wallClockMicroseconds()
         var line = "\(micros / 1_000_000).\(String(micros % 1_000_000).leftPadded(to: 6)) [\(client.db) \(client.peer)]"
-        for index in 0..<arguments.count {
+        for argument in Server.redacted(spec, arguments) {
             line += " "
-            line += Server.quoted(arguments[index])
+            line += Server.quoted(argument[...])
         }
         for monitor in monitors {
             monitor.reply.simpleString(line)
@@ -32,6 +32,28 @@ extension Server {
                 pending.append(monitor)
             }
         }
+    }
+
+    /// The arguments as MONITOR and SLOWLOG may show them: passwords (all of
+    /// AUTH's arguments, HELLO's AUTH pair) become "(redacted)", as in Redis.
+    static func redacted(_ spec: CommandSpec, _ arguments: Arguments) -> [[UInt8]] {
+        var shown = (0..<arguments.count).map { Array(arguments[$0]) }
+        let mask = Array("(redacted)".utf8)
+        if spec.name == "auth" {
+            for index in 1..<shown.count { shown[index] = mask }
+        } else if spec.name == "hello" {
+            var index = 2
+            while index < shown.count {
+                if arguments.equalsIgnoringASCIICase(index, "auth") && index + 2 < shown.count {
+                    shown[index + 1] = mask
+                    shown[index + 2] = mask
+                    index += 3
+                } else {
+                    index += 1
+                }
+            }
+        }
+        return shown
     }
 
     /// Redis's `sdscatrepr`: double quotes, C escapes, `\xHH` for the rest.

@@ -135,6 +135,7 @@ extension Server {
 
     /// Makes a checked configuration the running one.
     func adopt(_ updated: ServerConfiguration) throws(RedisError) {
+        logger.minimumLevel = updated.logLevel
         if updated.fsync != configuration.fsync {
             do { try keyspace.database.execute("PRAGMA synchronous=\(updated.fsync == .always ? "FULL" : "NORMAL")") } catch {
                 throw .storage(error.message)

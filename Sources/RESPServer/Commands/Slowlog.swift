@@ -48,11 +48,12 @@ enum SlowlogCommands {
 extension Server {
     /// Records a slow command: at most 32 arguments, each cut to 128 bytes,
     /// with Redis's "... (N more arguments)" and "... (N more bytes)" marks.
-    func recordSlow(_ arguments: Arguments, duration: Int64, client: Client) {
+    func recordSlow(_ spec: CommandSpec, _ arguments: Arguments, duration: Int64, client: Client) {
         var kept: [[UInt8]] = []
+        let all = Server.redacted(spec, arguments)
         let shown = arguments.count > 32 ? 31 : arguments.count
         for index in 0..<shown {
-            let bytes = arguments[index]
+            let bytes = all[index]
             if bytes.count > 128 {
                 kept.append(Array(bytes.prefix(128)) + Array("... (\(bytes.count - 128) more bytes)".utf8))
             } else {
