@@ -6,6 +6,7 @@
 #   make run       the demo: tally-server on :6379 (data/tally.db) + tally-web on :5000
 #   make crash-test        20 rounds of kill -9 under 50 writers
 #   make fuzz SECONDS=N    libFuzzer targets (RESP, HTTP, commands)
+#   make fuzz-diff SEED=S N=N   seeded random commands, tally vs redis-server
 #   make bench             bench/store.sh, bench/web.sh, bench/scale.sh
 #
 # `make test` installs, only when missing: Debian's libsqlite3-dev, sqlite3,
@@ -36,7 +37,7 @@ APT_FOR_curl := curl
 APT_FOR_ip := iproute2
 APT_FOR_strace := strace
 
-.PHONY: build release test deps system-deps venv run crash-test fuzz bench
+.PHONY: build release test deps system-deps venv run crash-test fuzz fuzz-diff bench
 
 build:
 	$(SWIFT) build
@@ -51,6 +52,21 @@ run: system-deps release
 crash-test: deps
 	$(SWIFT) build
 	TALLY_CRASH_ROUNDS=20 $(SWIFT) test --filter CrashTests
+
+# libFuzzer over the RESP and HTTP parsers and command execution
+# (Fuzz/README.md): SECONDS in total, split between the targets.
+SECONDS ?= 600
+fuzz: system-deps
+	Fuzz/build.sh
+	Fuzz/run.sh $(SECONDS)
+
+# The seeded random differential run against redis-server, long form:
+#   make fuzz-diff SEED=7 N=200000
+SEED ?= 1
+N ?= 100000
+fuzz-diff: deps
+	$(SWIFT) build
+	scripts/fuzz-diff.sh $(SEED) $(N)
 
 bench: deps
 	bench/store.sh
@@ -85,6 +101,9 @@ system-deps:
 	done; \
 	if [ ! -e /usr/include/sqlite3.h ] && ! pkg-config --exists sqlite3 2>/dev/null; then \
 	  missing="$$missing sqlite3.h"; packages="$$packages libsqlite3-dev"; \
+	fi; \
+	if [ ! -e /usr/include/hiredis/hiredis.h ]; then \
+	  missing="$$missing hiredis.h"; packages="$$packages libhiredis-dev"; \
 	fi; \
 	[ -z "$$packages" ] && exit 0; \
 	echo "make: missing:$$missing; installing Debian packages:$$packages"; \
