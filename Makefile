@@ -36,6 +36,7 @@ APT_FOR_redis-cli := redis-tools
 APT_FOR_curl := curl
 APT_FOR_ip := iproute2
 APT_FOR_strace := strace
+APT_FOR_gcc := gcc
 
 .PHONY: build release test deps system-deps venv run crash-test fuzz fuzz-diff bench
 
@@ -63,7 +64,7 @@ fuzz: system-deps
 # The seeded random differential run against redis-server, long form:
 #   make fuzz-diff SEED=7 N=200000
 SEED ?= 1
-N ?= 100000
+N ?= 200000
 fuzz-diff: deps
 	$(SWIFT) build
 	scripts/fuzz-diff.sh $(SEED) $(N)
@@ -85,7 +86,7 @@ deps: system-deps venv
 # package scripts from starting services (removed again only if made here).
 system-deps:
 	@missing=""; \
-	for tool in sqlite3 redis-server redis-cli curl ip strace; do \
+	for tool in sqlite3 redis-server redis-cli curl ip strace gcc; do \
 	  command -v "$$tool" >/dev/null 2>&1 || missing="$$missing $$tool"; \
 	done; \
 	packages=""; \
@@ -97,6 +98,7 @@ system-deps:
 	    curl) packages="$$packages $(APT_FOR_curl)";; \
 	    ip) packages="$$packages $(APT_FOR_ip)";; \
 	    strace) packages="$$packages $(APT_FOR_strace)";; \
+	    gcc) packages="$$packages $(APT_FOR_gcc)";; \
 	  esac; \
 	done; \
 	if [ ! -e /usr/include/sqlite3.h ] && ! pkg-config --exists sqlite3 2>/dev/null; then \
@@ -127,6 +129,7 @@ system-deps:
 	if [ "$$status" != 0 ]; then echo "make: apt-get install$$packages failed: install them for$$missing" >&2; exit 1; fi; \
 	for tool in $$missing; do \
 	  if [ "$$tool" = sqlite3.h ]; then [ -e /usr/include/sqlite3.h ] || pkg-config --exists sqlite3 2>/dev/null; \
+	  elif [ "$$tool" = hiredis.h ]; then [ -e /usr/include/hiredis/hiredis.h ]; \
 	  else command -v "$$tool" >/dev/null 2>&1; fi || { echo "make: $$tool is still missing after installing$$packages" >&2; exit 1; }; \
 	done
 

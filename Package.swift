@@ -61,7 +61,7 @@ let package = Package(
             path: "Fuzz/Sources/FuzzTargets"
         ),
         // Every crash or hang the fuzzers found, as a test of the correct behaviour.
-        .testTarget(name: "FuzzRegressionTests", dependencies: ["RESP", "HTTP", "RESPServer", "Store", "EventLoop"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets", "RESP", "HTTP", "RESPServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,16 +34,18 @@ LOGS=$BIN/logs
 mkdir -p "$LOGS" Fuzz/Crashes
 
 # Per target: the dictionary, the longest input, and the per-input timeout.
-# Parser inputs stay under the default limits (64 KiB inline, 8 KiB request
-# line) so that the whole-versus-incremental properties are exact; the small
-# limits the targets also apply cover the "too big" paths. Commands get
-# shorter inputs: each one is a turn of SQLite writes and replies.
+# 1 KiB keeps parser inputs under the default limits (64 KiB inline, 8 KiB
+# request line), so the whole-versus-one-byte-per-read properties are exact,
+# while the small limits the targets also apply reach every "too big" path;
+# it fits 100 header lines or 64 nested aggregates, or a hundred commands.
+# Longer inputs mostly cost time: one byte per read is quadratic in a line's
+# length for ReplyParser, which rescans an incomplete line from its start.
 options() {
     case "$1" in
-    request-parser)      echo "-dict=Fuzz/Dictionaries/resp.dict -max_len=4096 -timeout=10" ;;
-    reply-parser)        echo "-dict=Fuzz/Dictionaries/resp.dict -max_len=4096 -timeout=10" ;;
-    http-request-parser) echo "-dict=Fuzz/Dictionaries/http.dict -max_len=4096 -timeout=10" ;;
-    commands)            echo "-dict=Fuzz/Dictionaries/commands.dict -max_len=2048 -timeout=20" ;;
+    request-parser)      echo "-dict=Fuzz/Dictionaries/resp.dict -max_len=1024 -timeout=10" ;;
+    reply-parser)        echo "-dict=Fuzz/Dictionaries/resp.dict -max_len=1024 -timeout=10" ;;
+    http-request-parser) echo "-dict=Fuzz/Dictionaries/http.dict -max_len=1024 -timeout=10" ;;
+    commands)            echo "-dict=Fuzz/Dictionaries/commands.dict -max_len=1024 -timeout=20" ;;
     *) return 1 ;;
     esac
 }
@@ -52,6 +54,11 @@ for target in "${TARGETS[@]}"; do
     options "$target" >/dev/null || { echo "Fuzz/run.sh: unknown target $target" >&2; exit 2; }
     [ -x "$BIN/$target" ] || { echo "Fuzz/run.sh: $BIN/$target is missing: run Fuzz/build.sh" >&2; exit 2; }
 done
+
+# Stopped early: stop the running fuzzer too and remove its database.
+child=
+workdir=
+trap '[ -n "$child" ] && kill "$child" 2>/dev/null; [ -n "$workdir" ] && rm -rf "$workdir"; exit 130' INT TERM
 
 per_target=$(( TOTAL / 4 ))
 [ "$per_target" -ge 1 ] || per_target=1
@@ -75,9 +82,13 @@ for target in "${TARGETS[@]}"; do
         # shellcheck disable=SC2046
         TALLY_FUZZ_DIR=$workdir "$BIN/$target" $(options "$target") \
             -max_total_time="$left" -print_final_stats=1 \
-            -artifact_prefix="Fuzz/Crashes/$target-" "$corpus" >"$log.run" 2>&1
+            -artifact_prefix="Fuzz/Crashes/$target-" "$corpus" >"$log.run" 2>&1 &
+        child=$!
+        wait "$child"
         status=$?
+        child=
         rm -rf "$workdir"
+        workdir=
         cat "$log.run" >>"$log"
         # libFuzzer prints its final stats on a normal end and on a crash alike.
         runs=$(awk '/^stat::number_of_executed_units:/ { n = $2 } END { print n + 0 }' "$log.run")

@@ -39,9 +39,9 @@ public func fuzzCommands(_ data: UnsafeRawBufferPointer) {
 
 /// The server and clients shared by every input of one fuzzer process;
 /// `reset()` returns them to a fresh state before each input.
-final class CommandFuzzer {
+package final class CommandFuzzer {
     // libFuzzer calls the target from one thread only, the loop thread of this server.
-    nonisolated(unsafe) static let shared = CommandFuzzer()
+    nonisolated(unsafe) static let shared = CommandFuzzer(directory: makeDirectory())
 
     static let clientCount = 3
     /// `TALLY_FUZZ_TRACE=1` prints every turn's replies, for reading a reproducer.
@@ -53,10 +53,11 @@ final class CommandFuzzer {
     /// Our end of each client's socket pair.
     private var peers: [Int32] = Array(repeating: -1, count: clientCount)
 
-    private init() {
+    /// A server on `directory/tally.db`; use it from the thread that made it (the server's loop thread).
+    package init(directory: String) {
         var configuration = ServerConfiguration()
         configuration.port = 0
-        configuration.databasePath = Self.makeDirectory() + "/tally.db"
+        configuration.databasePath = directory + "/tally.db"
         configuration.fsync = .no
         configuration.logLevel = .error
         baseline = configuration
@@ -90,7 +91,14 @@ final class CommandFuzzer {
         return path
     }
 
-    func run(_ data: UnsafeRawBufferPointer) {
+    /// Closes the clients and the database (the fuzzer's shared instance never does).
+    package func close() {
+        reset()
+        server.keyspace.database.close()
+    }
+
+    /// Runs one input's turns and checks the invariants after each.
+    package func run(_ data: UnsafeRawBufferPointer) {
         reset()
         var parser = RequestParser()
         var arguments = Arguments()
@@ -261,9 +269,11 @@ final class CommandFuzzer {
                 case .success(nil):
                     fuzzCheck(false, "client \(client): incomplete reply at byte \(offset) of \(bytes.count): "
                         + String(decoding: bytes[offset...].prefix(200), as: UTF8.self).debugDescription)
+                    return values
                 case .failure(let error):
                     fuzzCheck(false, "client \(client): malformed reply at byte \(offset): \(error): "
                         + String(decoding: bytes[offset...].prefix(200), as: UTF8.self).debugDescription)
+                    return values
                 }
             }
             return values

@@ -10,7 +10,8 @@ final class RedisProcess {
     let child: ChildProcess
     let port: Int
 
-    init(directory: String, startupTimeout: Double = 30) throws {
+    /// `extraArguments` go after the defaults (e.g. `--rename-command LPUSH ""`).
+    init(directory: String, extraArguments: [String] = [], startupTimeout: Double = 30) throws {
         let binary = try PackagePaths.tool("redis-server", package: "redis-server")
         var failures: [String] = []
         for _ in 0..<5 {
@@ -18,7 +19,7 @@ final class RedisProcess {
             let child = try ChildProcess(binary, [
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--daemonize", "no", "--dir", directory, "--logfile", "", "--databases", "16",
-            ], workingDirectory: directory)
+            ] + extraArguments, workingDirectory: directory)
             let ready = child.stdout.wait(until: Date().addingTimeInterval(startupTimeout)) { bytes in
                 String(decoding: bytes, as: UTF8.self).contains("Ready to accept connections") ? true : nil
             }
