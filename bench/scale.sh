@@ -18,7 +18,7 @@ load() {
     "$TALLY_SERVER" --port "$port" --db "$1" --fsync no --log-level warn >/dev/null 2>&1 &
     local pid=$!
     wait_port "$port"; stop_pid "$pid"
-    sqlite3 "$1" <<SQL
+    sqlite3 "$1" >/dev/null <<SQL
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=OFF;
 BEGIN;
