@@ -36,7 +36,7 @@ stop_pid "$web_pid"; stop_pid "$tally_pid"
 #    client at this run's redis-server) under gunicorn -w 4
 rport=$(free_port); start_redis "$rport" --save '' --appendonly no; redis_pid=$LAST_PID
 fport=$(free_port)
-(cd "$ROOT" && REDIS_BENCH_PORT=$rport "$VENV_PY" -m gunicorn -w 4 -b "127.0.0.1:$fport" --chdir bench \
+(cd "$ROOT" && REDIS_BENCH_PORT=$rport exec "$VENV_PY" -m gunicorn -w 4 -b "127.0.0.1:$fport" --chdir bench \
     --pythonpath "$ROOT/compat/flask-app" flask_wsgi:app >/dev/null 2>&1) &
 PIDS+=($!); flask_pid=$!
 wait_port "$fport"
