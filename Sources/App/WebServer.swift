@@ -75,13 +75,8 @@ package final class WebServer {
         for _ in 0..<64 {
             let accepted: (fd: Int32, peer: SocketAddress)?
             do { accepted = try listener.accept() } catch {
-                // Out of descriptors or memory: pause rather than spin on the pending connection.
                 logger.warning("accept failed; pausing accepts for 100 ms", ["error": "\(error)"])
-                try? loop.update(listener.fd, interest: [])
-                loop.after(milliseconds: 100) { [weak self] in
-                    guard let self, let listener = self.listener else { return }
-                    try? self.loop.update(listener.fd, interest: .read)
-                }
+                listener.pauseAccepting(on: loop, milliseconds: 100)
                 return
             }
             guard let (fd, peer) = accepted else { return }

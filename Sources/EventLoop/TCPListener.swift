@@ -91,3 +91,17 @@ package final class TCPListener {
         }
     }
 }
+
+extension TCPListener {
+    /// Stops waiting for connections for `milliseconds`, then resumes unless
+    /// the listener was closed meanwhile. For when `accept` fails for want
+    /// of descriptors or memory: the connection still queued would otherwise
+    /// wake every turn.
+    package func pauseAccepting(on loop: EventLoop, milliseconds: Int) {
+        try? loop.update(fd, interest: [])
+        loop.after(milliseconds: milliseconds) { [weak self] in
+            guard let self, !self.isClosed else { return }
+            try? loop.update(self.fd, interest: .read)
+        }
+    }
+}

@@ -16,15 +16,9 @@ extension Server {
             do {
                 accepted = try listener.accept()
             } catch {
-                // Out of descriptors (EMFILE/ENFILE) or memory: the pending
-                // connection would wake every turn, so stop listening briefly.
                 logger.warning("accept failed; pausing accepts for 100 ms", ["error": error.description])
                 stats.rejectedConnections += 1
-                try? loop.update(listener.fd, interest: [])
-                loop.after(milliseconds: 100) { [weak self] in
-                    guard let self, let listener = self.listener else { return }
-                    try? self.loop.update(listener.fd, interest: .read)
-                }
+                listener.pauseAccepting(on: loop, milliseconds: 100)
                 return
             }
             guard let (fd, peer) = accepted else { return }

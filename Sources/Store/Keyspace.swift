@@ -235,13 +235,8 @@ package final class Keyspace {
     /// Deletes `key`; true when it was live.
     package func delete(db: Int, key: UnsafeRawBufferPointer, now: Int64) throws(RedisError) -> Bool {
         let existed = try lookup(db: db, key: key, now: now) != nil
-        let statement = deleteStatement
-        defer { statement.reset() }
-        do {
-            try statement.bind(1, Int64(db))
-            try statement.bindKey(2, key)
-            try statement.run()
-        } catch { throw .storage(error.message) }
+        // An expired row goes too: it is invisible already.
+        try rawDelete(db: db, key: key)
         if existed { onKeyModified?(db, key) }
         return existed
     }
