@@ -199,8 +199,10 @@ final class CacheConnection: EventHandler {
                     if case .error(let message) = value { return fail("the cache refused the connection: \(message)") }
                     return fail("reply without a request")
                 }
-                // A reply proves the connection works: reconnects start from the shortest wait again.
-                backoff = configuration.minimumBackoffMilliseconds
+                // A successful reply proves the connection works: reconnects start
+                // from the shortest wait again. An error reply does not (a server
+                // refusing clients answers every queued command with one).
+                if case .error = value {} else { backoff = configuration.minimumBackoffMilliseconds }
                 let completion = pending[pendingHead].completion
                 pending[pendingHead].completion = nil
                 pendingHead += 1
