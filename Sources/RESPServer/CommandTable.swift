@@ -78,6 +78,12 @@ package enum CommandTable {
         CommandSpec("hrandfield", arity: -2, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "6.2.0", summary: "Returns one or more random fields from a hash.", handler: HashCommands.hrandfield),
         CommandSpec("hscan", arity: -3, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.8.0", summary: "Iterates over fields and values of a hash.", handler: HashCommands.hscan),
 
+        // lists
+
+        // sets
+
+        // sorted sets
+
         CommandSpec("rename", arity: 3, flags: [.write], keys: (1, 2, 1), group: "generic", summary: "Renames a key and overwrites the destination.", handler: KeyCommands.rename),
         CommandSpec("renamenx", arity: 3, flags: [.write, .fast], keys: (1, 2, 1), group: "generic", summary: "Renames a key only when the target key name doesn't exist.", handler: KeyCommands.renamenx),
         CommandSpec("copy", arity: -3, flags: [.write], keys: (1, 2, 1), group: "generic", since: "6.2.0", summary: "Copies the value of a key to a new key.", handler: KeyCommands.copy),

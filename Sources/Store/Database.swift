@@ -67,8 +67,17 @@ package final class Database {
         }, UnsafeMutableRawPointer(bitPattern: Int(max(milliseconds, 1))))
     }
 
-    /// Closes the connection; SQLite checkpoints the WAL on the last close.
+    /// False once `close` has run.
+    package private(set) var isOpen = true
+
+    /// Finalizes every statement and closes the connection, so that SQLite
+    /// really closes now (checkpointing and deleting the WAL and shared-memory
+    /// files when this is the last connection) rather than when the last
+    /// `Statement` object happens to go. No statement may be used afterwards.
     package func close() {
+        guard isOpen else { return }
+        isOpen = false
+        while let statement = sqlite3_next_stmt(handle, nil) { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -79,7 +88,7 @@ package final class Database {
     }
 
     package func makeStatement(sql: String) throws(SQLiteError) -> Statement {
-        try Statement(database: handle, sql: sql)
+        try Statement(owner: self, sql: sql)
     }
 
     /// The first column of the first row, as an integer (0 when no row).

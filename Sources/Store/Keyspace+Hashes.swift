@@ -6,24 +6,7 @@ extension Keyspace {
     /// The row id of the live hash at `key`; WRONGTYPE for another type. With
     /// `create`, a missing (or expired) key becomes a new empty hash.
     package func hashID(db: Int, key: UnsafeRawBufferPointer, now: Int64, create: Bool) throws(RedisError) -> Int64? {
-        if let entry = try lookup(db: db, key: key, now: now) {
-            guard entry.type == .hash else { throw .wrongType }
-            return entry.id
-        }
-        guard create else { return nil }
-        // An expired row may still be there: it goes (its fields with it, by trigger).
-        let remove = deleteStatement
-        let insert = try cachedStatement("INSERT INTO keyspace (db, key, type, value, expires_at) VALUES (?1, ?2, 'hash', NULL, NULL)")
-        defer { remove.reset(); insert.reset() }
-        do {
-            try remove.bind(1, Int64(db))
-            try remove.bindKey(2, key)
-            try remove.run()
-            try insert.bind(1, Int64(db))
-            try insert.bindKey(2, key)
-            try insert.run()
-        } catch { throw .storage(error.message) }
-        return sqlite3_last_insert_rowid(database.handle)
+        try collectionID(db: db, key: key, now: now, type: .hash, create: create)
     }
 
     /// The value of one field, nil when absent.
@@ -76,24 +59,13 @@ extension Keyspace {
         let removed = sqlite3_changes(database.handle) > 0
         if removed {
             onKeyModified?(db, key)
-            if try hashLength(id: id) == 0 {
-                let remove = try cachedStatement("DELETE FROM keyspace WHERE id = ?1")
-                do {
-                    try remove.bind(1, id)
-                    try remove.run()
-                } catch { throw .storage(error.message) }
-            }
+            try deleteIfEmpty(id: id, type: .hash)
         }
         return removed
     }
 
     package func hashLength(id: Int64) throws(RedisError) -> Int {
-        let statement = try cachedStatement("SELECT count(*) FROM hash_fields WHERE key_id = ?1")
-        defer { statement.reset() }
-        do {
-            try statement.bind(1, id)
-            return try statement.step() ? Int(statement.int64(0)) : 0
-        } catch { throw .storage(error.message) }
+        try elementCount(id: id, type: .hash)
     }
 
     /// Every field and value, in insertion order.

@@ -4,7 +4,7 @@ import CSQLite
 /// picking a random key.
 extension Keyspace {
     /// Renames the live key `from` to `to` in `db`, replacing `to`; its TTL
-    /// and (for a hash) its fields go with it.
+    /// and elements go with it.
     package func rename(db: Int, from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer) throws(RedisError) {
         try rawDelete(db: db, key: to)
         let statement = try cachedStatement("UPDATE keyspace SET key = ?3 WHERE db = ?1 AND key = ?2")
@@ -33,27 +33,22 @@ extension Keyspace {
         onKeyModified?(target, key)
     }
 
-    /// Copies the live entry `source` (row id) to `to` in `targetDB`,
-    /// replacing what is there, with its TTL and hash fields.
-    package func copy(id source: Int64, to key: UnsafeRawBufferPointer, targetDB: Int) throws(RedisError) {
+    /// Copies the live entry `source` (row id, of `type`) to `to` in
+    /// `targetDB`, replacing what is there, with its TTL and elements.
+    package func copy(id source: Int64, type: KeyType, to key: UnsafeRawBufferPointer, targetDB: Int) throws(RedisError) {
         try rawDelete(db: targetDB, key: key)
         let copyRow = try cachedStatement("""
             INSERT INTO keyspace (db, key, type, value, expires_at)
             SELECT ?2, ?3, type, value, expires_at FROM keyspace WHERE id = ?1
             """)
-        let copyFields = try cachedStatement("""
-            INSERT INTO hash_fields (key_id, field, value) SELECT ?2, field, value FROM hash_fields WHERE key_id = ?1 ORDER BY id
-            """)
+        defer { copyRow.reset() }
         do {
             try copyRow.bind(1, source)
             try copyRow.bind(2, Int64(targetDB))
             try copyRow.bindKey(3, key)
             try copyRow.run()
-            let newID = sqlite3_last_insert_rowid(database.handle)
-            try copyFields.bind(1, source)
-            try copyFields.bind(2, newID)
-            try copyFields.run()
         } catch { throw .storage(error.message) }
+        try copyElements(from: source, to: sqlite3_last_insert_rowid(database.handle), type: type)
         onKeyModified?(targetDB, key)
     }
 

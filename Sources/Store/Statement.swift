@@ -14,9 +14,13 @@ let staticDestructor = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 package final class Statement {
     private let handle: OpaquePointer
     private let database: OpaquePointer
+    /// The connection's owner, asked at deinit whether the statement is still
+    /// SQLite's to finalize (Database.close finalizes every statement).
+    private let owner: Database
     package let sql: String
 
-    init(database: OpaquePointer, sql: String) throws(SQLiteError) {
+    init(owner: Database, sql: String) throws(SQLiteError) {
+        let database = owner.handle
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else {
@@ -24,10 +28,13 @@ package final class Statement {
         }
         self.handle = statement
         self.database = database
+        self.owner = owner
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        if owner.isOpen { sqlite3_finalize(handle) }
+    }
 
     private func check(_ code: Int32) throws(SQLiteError) {
         guard code == SQLITE_OK else { throw SQLiteError(handle: database, code: code, sql: sql) }
@@ -39,6 +46,10 @@ package final class Statement {
 
     package func bind(_ index: Int32, _ value: Int64?) throws(SQLiteError) {
         if let value { try bind(index, value) } else { try bindNull(index) }
+    }
+
+    package func bind(_ index: Int32, _ value: Double) throws(SQLiteError) {
+        try check(sqlite3_bind_double(handle, index, value))
     }
 
     package func bindNull(_ index: Int32) throws(SQLiteError) {

@@ -16,6 +16,9 @@ package enum StoredValue: Equatable, Sendable {
 package enum KeyType: String, Sendable {
     case string
     case hash
+    case list
+    case set
+    case zset
 }
 
 /// A live key's row.

@@ -6,9 +6,9 @@ import Testing
 /// hashes) opens with this binary, is migrated in place, and keeps its data.
 @Suite struct SchemaUpgradeTests {
     /// Tests/Fixtures/schema-v1.db, copied so the test never changes the fixture.
-    static func copyOfFixture(into directory: TemporaryDirectory) throws -> String {
+    static func copyOfFixture(into directory: TemporaryDirectory, name: String = "schema-v1.db") throws -> String {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Fixtures/schema-v1.db").standardizedFileURL.path
+            .appendingPathComponent("../Fixtures/\(name)").standardizedFileURL.path
         let path = directory.file("upgraded.db")
         try FileManager.default.copyItem(atPath: fixture, toPath: path)
         return path
@@ -50,6 +50,33 @@ import Testing
             }
         }
         #expect(try rawSQLiteInt(path: path, "SELECT value FROM hashes WHERE key = 'pages' AND field = '/about'") == 1)
+    }
+
+    /// Schema version 2 (hashes, before lists, sets and sorted sets), as
+    /// written by the release before this one.
+    @Test func versionTwoDatabaseUpgradesAndKeepsCountsAndHashes() throws {
+        let directory = TemporaryDirectory()
+        let path = try Self.copyOfFixture(into: directory, name: "schema-v2.db")
+        #expect(try rawSQLiteInt(path: path, "PRAGMA user_version") == 2)
+        #expect(try rawSQLiteInt(path: path, "SELECT count(*) FROM sqlite_schema WHERE name = 'list_items'") == 0)
+
+        let database = try Database(path: path, fsync: .no)
+        defer { database.close() }
+        let keyspace = try Keyspace(database: database)
+        #expect(try rawSQLiteInt(path: path, "PRAGMA user_version") == Int64(Migration.latestVersion))
+        for table in ["list_items", "set_members", "zset_members", "lists", "sets", "zsets"] {
+            #expect(try rawSQLiteInt(path: path, "SELECT count(*) FROM sqlite_schema WHERE name = '\(table)'") == 1, "\(table)")
+        }
+        #expect(try rawSQLiteInt(path: path, "SELECT value FROM counters WHERE key = 'hits'") == 42)
+        #expect(try rawSQLiteInt(path: path, "SELECT value FROM hashes WHERE key = 'pages' AND field = '/'") == 10)
+        #expect(try rawSQLiteInt(path: path, "SELECT value FROM hashes WHERE key = 'pages' AND field = '/naïve'") == 1)
+        let now = wallClockMilliseconds()
+        let next = try Array("hits".utf8).withUnsafeBytes { try keyspace.increment(db: 0, key: $0, by: 1, now: now) }
+        #expect(next == 43)
+        let other = try Array("other".utf8).withUnsafeBytes { try keyspace.lookup(db: 1, key: $0, now: now) }
+        #expect(other?.value == .integer(5))
+        let pages = try Array("pages".utf8).withUnsafeBytes { try keyspace.hashID(db: 0, key: $0, now: now, create: false) }
+        #expect(try keyspace.hashLength(id: try #require(pages)) == 4)
     }
 
     @Test func upgradeIsIdempotent() throws {

@@ -48,7 +48,7 @@ extension KeyCommands {
         if !replace, try c.with(2, { try c.keyspace.lookup(db: target, key: $0, now: c.now) }) != nil {
             return c.client.reply.integer(0)
         }
-        try c.with(2) { try c.keyspace.copy(id: source.id, to: $0, targetDB: target) }
+        try c.with(2) { try c.keyspace.copy(id: source.id, type: source.type, to: $0, targetDB: target) }
         c.client.reply.integer(1)
     }
 
@@ -102,6 +102,13 @@ extension KeyCommands {
             let entries = try c.keyspace.hashEntries(id: entry.id)
             let small = entries.count <= 128 && entries.allSatisfy { $0.field.count <= 64 && $0.value.bytes.count <= 64 }
             c.client.reply.bulk(small ? "listpack" : "hashtable")
+        case .list:
+            // Redis 7.0 keeps every list as a quicklist (7.2 added listpack lists).
+            c.client.reply.bulk("quicklist")
+        case .set:
+            c.client.reply.bulk(try c.keyspace.setEncoding(id: entry.id))
+        case .zset:
+            c.client.reply.bulk(try c.keyspace.zsetEncoding(id: entry.id))
         }
     }
 }
