@@ -20,6 +20,9 @@ package struct CommandFlags: OptionSet, Sendable {
     package static let stale = CommandFlags(rawValue: 1 << 7)
     /// Allowed before AUTH when a password is required.
     package static let noAuth = CommandFlags(rawValue: 1 << 8)
+    /// Its keys are found from its arguments (a `numkeys` count), not fixed
+    /// positions: COMMAND INFO reports keys (0, 0, 0) and this flag.
+    package static let movableKeys = CommandFlags(rawValue: 1 << 9)
 
     /// Touches stored data, so its reply depends on the turn's commit.
     var accessesData: Bool { !isDisjoint(with: [.write, .readonly]) }
@@ -35,6 +38,7 @@ package struct CommandFlags: OptionSet, Sendable {
         if contains(.stale) { names.append("stale") }
         if contains(.fast) { names.append("fast") }
         if contains(.noAuth) { names.append("no_auth") }
+        if contains(.movableKeys) { names.append("movablekeys") }
         return names
     }
 }

@@ -79,6 +79,23 @@ package enum CommandTable {
         CommandSpec("hscan", arity: -3, flags: [.readonly], keys: (1, 1, 1), group: "hash", since: "2.8.0", summary: "Iterates over fields and values of a hash.", handler: HashCommands.hscan),
 
         // lists
+        CommandSpec("lpush", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "list", summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", handler: ListCommands.lpush),
+        CommandSpec("rpush", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "list", summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", handler: ListCommands.rpush),
+        CommandSpec("lpushx", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "list", since: "2.2.0", summary: "Prepends one or more elements to a list only when the list exists.", handler: ListCommands.lpushx),
+        CommandSpec("rpushx", arity: -3, flags: [.write, .fast], keys: (1, 1, 1), group: "list", since: "2.2.0", summary: "Appends an element to a list only when the list exists.", handler: ListCommands.rpushx),
+        CommandSpec("lpop", arity: -2, flags: [.write, .fast], keys: (1, 1, 1), group: "list", summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", handler: ListCommands.lpop),
+        CommandSpec("rpop", arity: -2, flags: [.write, .fast], keys: (1, 1, 1), group: "list", summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", handler: ListCommands.rpop),
+        CommandSpec("lmpop", arity: -4, flags: [.write, .movableKeys], group: "list", since: "7.0.0", summary: "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", handler: ListCommands.lmpop),
+        CommandSpec("lmove", arity: 5, flags: [.write], keys: (1, 2, 1), group: "list", since: "6.2.0", summary: "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", handler: ListCommands.lmove),
+        CommandSpec("rpoplpush", arity: 3, flags: [.write], keys: (1, 2, 1), group: "list", since: "1.2.0", summary: "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", handler: ListCommands.rpoplpush),
+        CommandSpec("llen", arity: 2, flags: [.readonly, .fast], keys: (1, 1, 1), group: "list", summary: "Returns the length of a list.", handler: ListCommands.llen),
+        CommandSpec("lrange", arity: 4, flags: [.readonly], keys: (1, 1, 1), group: "list", summary: "Returns a range of elements from a list.", handler: ListCommands.lrange),
+        CommandSpec("lindex", arity: 3, flags: [.readonly], keys: (1, 1, 1), group: "list", summary: "Returns an element from a list by its index.", handler: ListCommands.lindex),
+        CommandSpec("lpos", arity: -3, flags: [.readonly], keys: (1, 1, 1), group: "list", since: "6.0.6", summary: "Returns the index of matching elements in a list.", handler: ListCommands.lpos),
+        CommandSpec("lset", arity: 4, flags: [.write], keys: (1, 1, 1), group: "list", summary: "Sets the value of an element in a list by its index.", handler: ListCommands.lset),
+        CommandSpec("ltrim", arity: 4, flags: [.write], keys: (1, 1, 1), group: "list", summary: "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", handler: ListCommands.ltrim),
+        CommandSpec("lrem", arity: 4, flags: [.write], keys: (1, 1, 1), group: "list", summary: "Removes elements from a list. Deletes the list if the last element was removed.", handler: ListCommands.lrem),
+        CommandSpec("linsert", arity: 5, flags: [.write], keys: (1, 1, 1), group: "list", since: "2.2.0", summary: "Inserts an element before or after another element in a list.", handler: ListCommands.linsert),
 
         // sets
 
