@@ -36,7 +36,8 @@ struct RandomDifferentialTests {
             "HSET", "HGET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HGETALL", "HLEN", "HEXISTS", "HKEYS", "HVALS",
             "HSTRLEN", "HSETNX", "HMGET", "DEL", "EXISTS", "TYPE", "RENAME", "RENAMENX", "COPY", "MOVE", "PERSIST",
             "EXPIRE", "EXPIREAT", "PEXPIREAT", "TTL", "PTTL", "KEYS", "OBJECT", "SELECT", "MULTI", "EXEC", "DISCARD",
-            "WATCH", "UNWATCH",
+            "WATCH", "UNWATCH", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LMPOP", "LMOVE", "RPOPLPUSH",
+            "LLEN", "LRANGE", "LINDEX", "LPOS", "LSET", "LTRIM", "LREM", "LINSERT",
         ]
         #expect(required.filter { !names.contains($0) } == [])
         let excluded = ["RANDOMKEY", "HRANDFIELD"]

@@ -70,6 +70,12 @@ import Testing
                 #expect(spec.firstKey == 0)
                 continue
             }
+            // LMPOP and ZMPOP find their keys from a numkeys argument: Redis
+            // reports no fixed positions and the movablekeys flag instead.
+            guard !spec.flags.contains(.movableKeys) || spec.firstKey != 0 else {
+                #expect(spec.lastKey == 0 && spec.keyStep == 0, "\(spec.fullName)")
+                continue
+            }
             #expect(spec.firstKey >= 1, "\(spec.fullName)")
             #expect(spec.keyStep >= 1, "\(spec.fullName)")
             #expect(spec.lastKey == -1 || spec.lastKey >= spec.firstKey, "\(spec.fullName)")

@@ -26,8 +26,9 @@ struct RandomStep: Sendable, Equatable {
 /// the first N of the sequence for any larger N, so a divergence at index i
 /// replays with the same seed and N = i + 1.
 ///
-/// What it produces: strings, counters, hashes and key commands over a small
-/// key space (six keys plus the empty key and a non-UTF-8 one, four fields),
+/// What it produces: strings, counters, hashes, lists and key commands over a
+/// small key space (eight keys plus the empty key and a non-UTF-8 one, four
+/// fields, five recurring list elements),
 /// values near 0, near the int64 bounds, short strings (empty included) and
 /// floats; SELECT 0/1; MULTI/EXEC/DISCARD with queue errors sometimes; WATCH
 /// on connection A with connection B writing (or not) before A's EXEC.
@@ -119,10 +120,13 @@ struct RandomCommandGenerator {
 
     private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
-    static let mainKeys = bytes(["k0", "k1", "k2", "k3", "h0", "h1"])
+    static let mainKeys = bytes(["k0", "k1", "k2", "k3", "h0", "h1", "l0", "l1"])
     /// The empty key, and a key that is not UTF-8 (Tally stores it as a BLOB).
     static let oddKeys: [[UInt8]] = [[], [0xFF, 0x00, UInt8(ascii: "k")]]
     static let hashKeys = bytes(["h0", "h1"])
+    static let listKeys = bytes(["l0", "l1"])
+    /// A few list elements that recur, so LREM, LPOS and LINSERT find them.
+    static let elements = bytes(["a", "b", "1", "2", ""])
     static let fields: [[UInt8]] = bytes(["f0", "f1", "f2", ""]) + [[0xFE, UInt8(ascii: "f")]]
 
     static let smallIntegers = bytes((-3...12).map(String.init))
@@ -151,6 +155,9 @@ struct RandomCommandGenerator {
     }
 
     private mutating func hashKey() -> [UInt8] { chance(75) ? pick(Self.hashKeys) : key() }
+    private mutating func listKey() -> [UInt8] { chance(75) ? pick(Self.listKeys) : key() }
+    private mutating func element() -> [UInt8] { chance(60) ? pick(Self.elements) : value() }
+    private mutating func listEnd() -> [UInt8] { chance(95) ? Array(pick(["LEFT", "RIGHT", "left"]).utf8) : Array("MIDDLE".utf8) }
     private mutating func field() -> [UInt8] { pick(Self.fields) }
 
     private mutating func value() -> [UInt8] {
@@ -264,6 +271,8 @@ struct RandomCommandGenerator {
              getrange, substr, setrange, mset, mget, msetnx, setnx, setex, psetex
         case hset, hmset, hsetnx, hget, hmget, hgetall, hdel, hlen, hexists, hkeys, hvals, hstrlen,
              hincrby, hincrbyfloat, hscan
+        case lpush, rpush, lpushx, rpushx, lpop, rpop, lmpop, lmove, rpoplpush, llen, lrange, lindex, lpos,
+             lset, ltrim, lrem, linsert
         case del, unlink, exists, type, touch, rename, renamenx, copy, move, persist, expire, pexpire,
              expireat, pexpireat, ttl, pttl, expiretime, pexpiretime, keys, scan, dbsize, objectEncoding
         case flushdb, flushall, ping, echo, wrongArity
@@ -272,7 +281,9 @@ struct RandomCommandGenerator {
             switch self {
             case .set: 60
             case .get, .incr, .hset: 30
-            case .incrby, .incrbyfloat, .append, .hincrby, .hincrbyfloat, .hget, .del: 20
+            case .incrby, .incrbyfloat, .append, .hincrby, .hincrbyfloat, .hget, .del, .lpush, .rpush: 20
+            case .lpop, .rpop, .lrange, .lrem, .linsert, .lmove, .lpos, .lindex, .lset, .ltrim: 8
+            case .lpushx, .rpushx, .lmpop, .rpoplpush, .llen: 4
             case .decr, .decrby, .strlen, .getset, .getdel, .getex, .getrange, .setrange, .mset, .mget,
                  .msetnx, .setnx, .hgetall, .hdel, .hmget, .exists, .type, .rename, .copy, .move,
                  .expire, .expireat, .ttl, .objectEncoding: 10
@@ -300,7 +311,8 @@ struct RandomCommandGenerator {
     private mutating func dataCommand(_ connection: Int) -> [[UInt8]] {
         let session = sessions[connection]
         if session.inMulti && chance(3) { return [name("SELECT"), select()] }
-        switch kind() {
+        let kind = kind()
+        switch kind {
         case .set: return setCommand()
         case .get: return [name("GET"), key()]
         case .incr: return [name("INCR"), key()]
@@ -339,6 +351,36 @@ struct RandomCommandGenerator {
         case .hincrby: return [name("HINCRBY"), hashKey(), field(), integerArgument()]
         case .hincrbyfloat: return [name("HINCRBYFLOAT"), hashKey(), field(), floatArgument()]
         case .hscan: return [name("HSCAN"), hashKey(), Array("0".utf8), Array("COUNT".utf8), Array("1000".utf8)]
+        case .lpush: return [name("LPUSH"), listKey()] + (0...below(3)).map { _ in element() }
+        case .rpush: return [name("RPUSH"), listKey()] + (0...below(3)).map { _ in element() }
+        case .lpushx: return [name("LPUSHX"), listKey()] + (0...below(2)).map { _ in element() }
+        case .rpushx: return [name("RPUSHX"), listKey()] + (0...below(2)).map { _ in element() }
+        case .lpop, .rpop:
+            var arguments = [name(kind == .lpop ? "LPOP" : "RPOP"), listKey()]
+            if chance(40) { arguments.append(chance(85) ? Array(String(below(4)).utf8) : integerArgument()) }
+            return arguments
+        case .lmpop:
+            let keys = (0...below(2)).map { _ in listKey() }
+            var arguments = [name("LMPOP"), Array(String(keys.count).utf8)] + keys + [listEnd()]
+            if chance(40) { arguments += [Array("COUNT".utf8), chance(85) ? Array(String(below(4) + 1).utf8) : integerArgument()] }
+            return arguments
+        case .lmove: return [name("LMOVE"), listKey(), listKey(), listEnd(), listEnd()]
+        case .rpoplpush: return [name("RPOPLPUSH"), listKey(), listKey()]
+        case .llen: return [name("LLEN"), listKey()]
+        case .lrange: return [name("LRANGE"), listKey(), range(), range()]
+        case .lindex: return [name("LINDEX"), listKey(), range()]
+        case .lpos:
+            var arguments = [name("LPOS"), listKey(), element()]
+            if chance(40) { arguments += [Array("RANK".utf8), pick(Self.bytes(["1", "2", "-1", "-2", "0", "x"]))] }
+            if chance(40) { arguments += [Array("COUNT".utf8), pick(Self.bytes(["0", "1", "2", "-1"]))] }
+            if chance(20) { arguments += [Array("MAXLEN".utf8), pick(Self.bytes(["0", "1", "3", "-1"]))] }
+            return arguments
+        case .lset: return [name("LSET"), listKey(), range(), element()]
+        case .ltrim: return [name("LTRIM"), listKey(), range(), range()]
+        case .lrem: return [name("LREM"), listKey(), Array(String(below(5) - 2).utf8), element()]
+        case .linsert:
+            let place = chance(95) ? pick(Self.bytes(["BEFORE", "AFTER", "after"])) : Array("AROUND".utf8)
+            return [name("LINSERT"), listKey(), place, element(), element()]
         case .del: return [name("DEL")] + (0...below(3)).map { _ in key() }
         case .unlink: return [name("UNLINK")] + (0...below(2)).map { _ in key() }
         case .exists: return [name("EXISTS")] + (0...below(3)).map { _ in key() }
@@ -365,7 +407,7 @@ struct RandomCommandGenerator {
         case .scan:
             var arguments = Self.bytes(["SCAN", "0", "COUNT", "1000"])
             if chance(30) { arguments += Self.bytes(["MATCH", pick(["k*", "h*", "*"])]) }
-            if chance(30) { arguments += Self.bytes(["TYPE", pick(["string", "hash", "list"])]) }
+            if chance(30) { arguments += Self.bytes(["TYPE", pick(["string", "hash", "list", "set", "zset"])]) }
             return arguments
         case .dbsize: return [name("DBSIZE")]
         case .objectEncoding:
