@@ -53,6 +53,20 @@ extension Keyspace {
         } catch { throw .storage(error.message) }
     }
 
+    /// Runs `sql` with a collection's row id bound as ?1 and a member (bound
+    /// as a key: TEXT when valid UTF-8, else BLOB) as ?2; true when it
+    /// changed a row. Adding and removing set or sorted-set members.
+    func changeElement(_ sql: String, id: Int64, member: UnsafeRawBufferPointer) throws(RedisError) -> Bool {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        do {
+            try statement.bind(1, id)
+            try statement.bindKey(2, member)
+            try statement.run()
+        } catch { throw .storage(error.message) }
+        return sqlite3_changes(database.handle) > 0
+    }
+
     /// Deletes the key row `id` when it owns no elements any more; true when
     /// it was deleted. Every command that removes elements ends with this.
     @discardableResult

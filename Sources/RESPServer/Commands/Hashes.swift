@@ -208,45 +208,26 @@ enum HashCommands {
         }
     }
 
-    /// HSCAN key cursor [MATCH pattern] [COUNT count]
+    /// HSCAN key cursor [MATCH pattern] [COUNT count]: cursor, key, then
+    /// options, in Redis's order.
     static func hscan(_ c: inout CommandContext) throws {
-        guard let cursor = UInt64(c.string(2)), cursor <= UInt64(Int64.max) else {
-            throw RedisError.custom("ERR invalid cursor")
-        }
-        var count = 10
-        var pattern: [UInt8]? = nil
-        var index = 3
-        while index < c.count {
-            guard index + 1 < c.count else { throw RedisError.syntax }
-            if c.isOption(index, "count") {
-                let value = try c.integer(index + 1)
-                guard value >= 1 else { throw RedisError.syntax }
-                count = Int(min(value, 1 << 30))
-            } else if c.isOption(index, "match") {
-                // Redis ignores a lone `*`, so even the empty field is returned.
-                let bytes = c.bytes(index + 1)
-                pattern = bytes == [UInt8(ascii: "*")] ? nil : bytes
-            } else {
-                throw RedisError.syntax
-            }
-            index += 2
-        }
+        let cursor = try ScanArguments.cursor(c, 2)
+        guard let id = try existing(&c) else { return ScanArguments.reply(&c, next: 0, count: 0) { _ in } }
+        let options = try ScanArguments.options(c, from: 3)
         var next: Int64 = 0
         var entries: [(field: [UInt8], value: StoredValue)] = []
-        if let id = try existing(&c) {
-            if try c.keyspace.hashLength(id: id) <= listpackEntries {
-                entries = try c.keyspace.hashEntries(id: id)
-            } else {
-                (next, entries) = try c.keyspace.hashScan(id: id, cursor: Int64(cursor), count: count)
-            }
+        if try c.keyspace.hashLength(id: id) <= listpackEntries {
+            // Redis returns a listpack hash whole, in one call.
+            entries = try c.keyspace.hashEntries(id: id)
+        } else if cursor <= UInt64(Int64.max) {
+            (next, entries) = try c.keyspace.hashScan(id: id, cursor: Int64(cursor), count: options.count)
         }
-        if let pattern { entries = entries.filter { Glob.matches(pattern: pattern, $0.field) } }
-        c.client.reply.arrayHeader(2)
-        c.client.reply.bulk(String(next))
-        c.client.reply.arrayHeader(entries.count * 2)
-        for entry in entries {
-            c.client.reply.bulk(entry.field)
-            reply(&c, entry.value)
+        entries = entries.filter { options.matches($0.field) }
+        ScanArguments.reply(&c, next: next, count: entries.count * 2) { c in
+            for entry in entries {
+                c.client.reply.bulk(entry.field)
+                reply(&c, entry.value)
+            }
         }
     }
 }

@@ -36,40 +36,18 @@ enum KeyCommands {
 
     /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
     static func scan(_ c: inout CommandContext) throws {
-        // Redis reads the cursor with strtoul and answers this for anything else.
-        guard let cursor = UInt64(c.string(1)), cursor <= UInt64(Int64.max) else {
-            throw RedisError.custom("ERR invalid cursor")
-        }
-        var count = 10
-        var pattern: [UInt8]? = nil
-        var type: [UInt8]? = nil
-        var index = 2
-        while index < c.count {
-            let more = c.count - index - 1
-            if c.isOption(index, "count") && more >= 1 {
-                let value = try c.integer(index + 1)
-                guard value >= 1 else { throw RedisError.syntax }
-                count = Int(min(value, 1 << 30))
-            } else if c.isOption(index, "match") && more >= 1 {
-                // Redis ignores a lone `*`, so even the empty key is returned.
-                let bytes = c.bytes(index + 1)
-                pattern = bytes == [UInt8(ascii: "*")] ? nil : bytes
-            } else if c.isOption(index, "type") && more >= 1 {
-                type = Array(c.string(index + 1).lowercased().utf8)
-            } else {
-                throw RedisError.syntax
-            }
-            index += 2
-        }
-        let page = try c.keyspace.scan(db: c.db, cursor: Int64(cursor), count: count, now: c.now)
+        let cursor = try ScanArguments.cursor(c, 1)
+        let options = try ScanArguments.options(c, from: 2, allowsType: true)
+        // A cursor past every row id finishes the scan.
+        let page = cursor <= UInt64(Int64.max)
+            ? try c.keyspace.scan(db: c.db, cursor: Int64(cursor), count: options.count, now: c.now)
+            : (next: 0, keys: [])
         let keys = page.keys.filter { item in
-            (type == nil || Array(item.type.rawValue.utf8) == type!)
-                && (pattern.map { Glob.matches(pattern: $0, item.key) } ?? true)
+            (options.type.map { Array(item.type.rawValue.utf8) == $0 } ?? true) && options.matches(item.key)
         }
-        c.client.reply.arrayHeader(2)
-        c.client.reply.bulk(String(page.next))
-        c.client.reply.arrayHeader(keys.count)
-        for item in keys { c.client.reply.bulk(item.key) }
+        ScanArguments.reply(&c, next: page.next, count: keys.count) { c in
+            for item in keys { c.client.reply.bulk(item.key) }
+        }
     }
 
     static func expire(_ c: inout CommandContext) throws { try setExpiry(&c, unit: 1000, relative: true) }

@@ -71,21 +71,12 @@ enum ListCommands {
     /// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the
     /// first non-empty list and answers [key, [elements]], or a null array.
     static func lmpop(_ c: inout CommandContext) throws {
-        let keys = try c.integer(1, in: 1...Int64.max, message: "numkeys should be greater than 0")
-        guard keys <= Int64(c.count - 3) else { throw RedisError.syntax }
-        let whereIndex = 2 + Int(keys)
-        let end = try end(c, whereIndex)
-        var count: Int64? = nil
-        var index = whereIndex + 1
-        while index < c.count {
-            guard count == nil, c.isOption(index, "count"), index + 1 < c.count else { throw RedisError.syntax }
-            count = try c.integer(index + 1, in: 1...Int64.max, message: "count should be greater than 0")
-            index += 2
-        }
-        for keyIndex in 2..<whereIndex {
+        let arguments = try MultiPopArguments(c, directions: ("left", "right"))
+        for keyIndex in arguments.keys {
             guard let id = try existing(&c, keyIndex) else { continue }
             let values = try c.with(keyIndex) {
-                try c.keyspace.pop(db: c.db, key: $0, id: id, count: Int(min(count ?? 1, Int64(Int32.max))), from: end)
+                try c.keyspace.pop(db: c.db, key: $0, id: id, count: arguments.popCount,
+                                   from: arguments.fromSecondEnd ? .tail : .head)
             }
             c.client.reply.arrayHeader(2)
             c.client.reply.bulk(c.bytes(keyIndex))
