@@ -129,8 +129,9 @@ extension Keyspace {
 
     /// LTRIM: removes `head` elements from the head and `tail` from the tail
     /// (the caller computed both as Redis does; removing all deletes the list).
+    /// Redis signals WATCH even when nothing is trimmed, so this does too.
     package func trimList(db: Int, key: UnsafeRawBufferPointer, id: Int64, head: Int, tail: Int) throws(RedisError) {
-        guard head + tail > 0 else { return }
+        guard head + tail > 0 else { return onKeyModified?(db, key) ?? () }
         let rows = try itemRows(id: id, offset: 0, limit: head, from: .head).map(\.row)
             + itemRows(id: id, offset: 0, limit: tail, from: .tail).map(\.row)
         try deleteItems(rows)

@@ -38,6 +38,12 @@ struct RandomDifferentialTests {
             "EXPIRE", "EXPIREAT", "PEXPIREAT", "TTL", "PTTL", "KEYS", "OBJECT", "SELECT", "MULTI", "EXEC", "DISCARD",
             "WATCH", "UNWATCH", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LMPOP", "LMOVE", "RPOPLPUSH",
             "LLEN", "LRANGE", "LINDEX", "LPOS", "LSET", "LTRIM", "LREM", "LINSERT",
+            "SADD", "SREM", "SMEMBERS", "SISMEMBER", "SMISMEMBER", "SCARD", "SPOP", "SRANDMEMBER", "SMOVE", "SINTER",
+            "SUNION", "SDIFF", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "SINTERCARD", "SSCAN",
+            "ZADD", "ZINCRBY", "ZSCORE", "ZMSCORE", "ZCARD", "ZRANK", "ZREVRANK", "ZREM", "ZPOPMIN", "ZPOPMAX", "ZMPOP",
+            "ZRANGE", "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZCOUNT", "ZLEXCOUNT", "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE",
+            "ZREMRANGEBYLEX", "ZRANGESTORE", "ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZINTERCARD",
+            "ZSCAN", "ZRANDMEMBER",
         ]
         #expect(required.filter { !names.contains($0) } == [])
         let excluded = ["RANDOMKEY", "HRANDFIELD"]

@@ -26,17 +26,24 @@ struct RandomStep: Sendable, Equatable {
 /// the first N of the sequence for any larger N, so a divergence at index i
 /// replays with the same seed and N = i + 1.
 ///
-/// What it produces: strings, counters, hashes, lists and key commands over a
-/// small key space (eight keys plus the empty key and a non-UTF-8 one, four
-/// fields, five recurring list elements),
+/// What it produces: strings, counters, hashes, lists, sets, sorted sets and
+/// key commands over a small key space (twelve keys plus the empty key and a
+/// non-UTF-8 one, four fields, five recurring elements and members),
 /// values near 0, near the int64 bounds, short strings (empty included) and
 /// floats; SELECT 0/1; MULTI/EXEC/DISCARD with queue errors sometimes; WATCH
 /// on connection A with connection B writing (or not) before A's EXEC.
 ///
 /// What it leaves out, because the two servers may rightly differ or the
 /// reply depends on the clock:
-/// - RANDOMKEY, HRANDFIELD (random); SCAN and HSCAN other than one call that
-///   covers everything (the runner compares SCAN's keys sorted);
+/// - RANDOMKEY, HRANDFIELD (random); SPOP, SRANDMEMBER and ZRANDMEMBER only
+///   with a count of 1000, which takes the whole set (SPOP's and
+///   SRANDMEMBER's compared sorted; ZRANDMEMBER's order is fixed); SCAN,
+///   HSCAN, SSCAN and ZSCAN only as one call that covers everything;
+/// - the order of a set's members (SMEMBERS, SINTER, SUNION, SDIFF, SSCAN,
+///   SPOP): Redis lists an intset in ascending order and a hashtable in hash
+///   order, and a set that was once a hashtable stays one (so do sorted sets
+///   that were once skiplists): the runner sorts these replies, and OBJECT
+///   ENCODING is never asked of a key a set or sorted-set command touched;
 /// - exact TTLs: the runner compares TTL/PTTL/EXPIRETIME/PEXPIRETIME replies
 ///   only as -2, -1 or positive; relative expiries are ≥ 1,000 s so nothing
 ///   expires during a run;
@@ -120,11 +127,20 @@ struct RandomCommandGenerator {
 
     private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
-    static let mainKeys = bytes(["k0", "k1", "k2", "k3", "h0", "h1", "l0", "l1"])
+    static let mainKeys = bytes(["k0", "k1", "k2", "k3", "h0", "h1", "l0", "l1", "s0", "s1", "z0", "z1"])
     /// The empty key, and a key that is not UTF-8 (Tally stores it as a BLOB).
     static let oddKeys: [[UInt8]] = [[], [0xFF, 0x00, UInt8(ascii: "k")]]
     static let hashKeys = bytes(["h0", "h1"])
     static let listKeys = bytes(["l0", "l1"])
+    static let setKeys = bytes(["s0", "s1"])
+    static let zsetKeys = bytes(["z0", "z1"])
+    /// Scores: integers, fractions, infinities, and a few ZADD refuses.
+    static let scores = bytes(["0", "1", "2", "-1", "1.5", "0.1", "3", "inf", "-inf", "+inf", "1e3"])
+    static let badScores = bytes(["nan", "abc", "", "1e400", " 1"])
+    /// ZRANGEBYSCORE-style bounds.
+    static let scoreBounds = bytes(["-inf", "+inf", "0", "1", "(1", "2", "(2", "1.5", "abc"])
+    /// ZRANGEBYLEX-style bounds.
+    static let lexBounds = bytes(["-", "+", "[a", "(a", "[b", "(b", "[1", "[", "a"])
     /// A few list elements that recur, so LREM, LPOS and LINSERT find them.
     static let elements = bytes(["a", "b", "1", "2", ""])
     static let fields: [[UInt8]] = bytes(["f0", "f1", "f2", ""]) + [[0xFE, UInt8(ascii: "f")]]
@@ -156,6 +172,14 @@ struct RandomCommandGenerator {
 
     private mutating func hashKey() -> [UInt8] { chance(75) ? pick(Self.hashKeys) : key() }
     private mutating func listKey() -> [UInt8] { chance(75) ? pick(Self.listKeys) : key() }
+    private mutating func setKey() -> [UInt8] { chance(75) ? pick(Self.setKeys) : key() }
+    private mutating func zsetKey() -> [UInt8] { chance(75) ? pick(Self.zsetKeys) : key() }
+    private mutating func score() -> [UInt8] { chance(95) ? pick(Self.scores) : pick(Self.badScores) }
+    private mutating func scoreBound() -> [UInt8] { pick(Self.scoreBounds) }
+    private mutating func lexBound() -> [UInt8] { pick(Self.lexBounds) }
+    /// Members: the recurring elements, or a value, so sets and sorted sets
+    /// meet both integers (intsets) and strings.
+    private mutating func member() -> [UInt8] { element() }
     private mutating func element() -> [UInt8] { chance(60) ? pick(Self.elements) : value() }
     private mutating func listEnd() -> [UInt8] { chance(95) ? Array(pick(["LEFT", "RIGHT", "left"]).utf8) : Array("MIDDLE".utf8) }
     private mutating func field() -> [UInt8] { pick(Self.fields) }
@@ -273,6 +297,12 @@ struct RandomCommandGenerator {
              hincrby, hincrbyfloat, hscan
         case lpush, rpush, lpushx, rpushx, lpop, rpop, lmpop, lmove, rpoplpush, llen, lrange, lindex, lpos,
              lset, ltrim, lrem, linsert
+        case sadd, srem, smembers, sismember, smismember, scard, spop, srandmember, smove, sinter, sunion, sdiff,
+             sinterstore, sunionstore, sdiffstore, sintercard, sscan
+        case zadd, zincrby, zscore, zmscore, zcard, zrank, zrevrank, zrem, zpopmin, zpopmax, zmpop, zrange,
+             zrangebyscore, zrevrangebyscore, zrangebylex, zcount, zlexcount, zremrangebyrank, zremrangebyscore,
+             zremrangebylex, zrangestore, zunion, zinter, zdiff, zunionstore, zinterstore, zintercard, zscan,
+             zrandmember
         case del, unlink, exists, type, touch, rename, renamenx, copy, move, persist, expire, pexpire,
              expireat, pexpireat, ttl, pttl, expiretime, pexpiretime, keys, scan, dbsize, objectEncoding
         case flushdb, flushall, ping, echo, wrongArity
@@ -284,6 +314,14 @@ struct RandomCommandGenerator {
             case .incrby, .incrbyfloat, .append, .hincrby, .hincrbyfloat, .hget, .del, .lpush, .rpush: 20
             case .lpop, .rpop, .lrange, .lrem, .linsert, .lmove, .lpos, .lindex, .lset, .ltrim: 8
             case .lpushx, .rpushx, .lmpop, .rpoplpush, .llen: 4
+            case .sadd, .zadd: 16
+            case .srem, .smembers, .sismember, .spop, .smove, .sinter, .sunion, .sdiff, .sinterstore,
+                 .zincrby, .zscore, .zrem, .zrange, .zrangebyscore, .zpopmin, .zpopmax, .zrank, .zcount,
+                 .zunionstore, .zinterstore: 6
+            case .smismember, .scard, .srandmember, .sunionstore, .sdiffstore, .sintercard, .sscan, .zmscore,
+                 .zcard, .zrevrank, .zmpop, .zrevrangebyscore, .zrangebylex, .zlexcount, .zremrangebyrank,
+                 .zremrangebyscore, .zremrangebylex, .zrangestore, .zunion, .zinter, .zdiff, .zintercard,
+                 .zscan, .zrandmember: 3
             case .decr, .decrby, .strlen, .getset, .getdel, .getex, .getrange, .setrange, .mset, .mget,
                  .msetnx, .setnx, .hgetall, .hdel, .hmget, .exists, .type, .rename, .copy, .move,
                  .expire, .expireat, .ttl, .objectEncoding: 10
@@ -381,6 +419,83 @@ struct RandomCommandGenerator {
         case .linsert:
             let place = chance(95) ? pick(Self.bytes(["BEFORE", "AFTER", "after"])) : Array("AROUND".utf8)
             return [name("LINSERT"), listKey(), place, element(), element()]
+        case .sadd: return [name("SADD"), setKey()] + (0...below(3)).map { _ in member() }
+        case .srem: return [name("SREM"), setKey()] + (0...below(2)).map { _ in member() }
+        case .smembers: return [name("SMEMBERS"), setKey()]
+        case .sismember: return [name("SISMEMBER"), setKey(), member()]
+        case .smismember: return [name("SMISMEMBER"), setKey()] + (0...below(3)).map { _ in member() }
+        case .scard: return [name("SCARD"), setKey()]
+        case .spop:
+            // Only forms whose answer is forced: no count (on a set of one, or
+            // none), or a count that takes the whole set.
+            return chance(50) ? [name("SPOP"), setKey(), Array("1000".utf8)]
+                : [name("SPOP"), setKey(), pick(Self.bytes(["0", "-1", "x"]))]
+        case .srandmember:
+            return [name("SRANDMEMBER"), setKey(), pick(Self.bytes(["1000", "0", "x", "-9223372036854775808"]))]
+        case .smove: return [name("SMOVE"), setKey(), setKey(), member()]
+        case .sinter: return [name("SINTER")] + (0...below(3)).map { _ in setKey() }
+        case .sunion: return [name("SUNION")] + (0...below(3)).map { _ in setKey() }
+        case .sdiff: return [name("SDIFF")] + (0...below(3)).map { _ in setKey() }
+        case .sinterstore: return [name("SINTERSTORE"), setKey()] + (0...below(2)).map { _ in setKey() }
+        case .sunionstore: return [name("SUNIONSTORE"), setKey()] + (0...below(2)).map { _ in setKey() }
+        case .sdiffstore: return [name("SDIFFSTORE"), setKey()] + (0...below(2)).map { _ in setKey() }
+        case .sintercard:
+            let keys = (0...below(2)).map { _ in setKey() }
+            var arguments = [name("SINTERCARD"), Array(String(keys.count).utf8)] + keys
+            if chance(40) { arguments += [Array("LIMIT".utf8), pick(Self.bytes(["0", "1", "2", "-1"]))] }
+            return arguments
+        case .sscan: return [name("SSCAN"), setKey(), Array("0".utf8), Array("COUNT".utf8), Array("1000".utf8)]
+        case .zadd:
+            var arguments = [name("ZADD"), zsetKey()]
+            if chance(30) { arguments.append(pick(Self.bytes(["NX", "XX", "GT", "LT", "CH", "INCR", "gt"]))) }
+            if chance(10) { arguments.append(pick(Self.bytes(["CH", "XX", "NX"]))) }
+            return arguments + (0...below(2)).flatMap { _ in [score(), member()] }
+        case .zincrby: return [name("ZINCRBY"), zsetKey(), score(), member()]
+        case .zscore: return [name("ZSCORE"), zsetKey(), member()]
+        case .zmscore: return [name("ZMSCORE"), zsetKey()] + (0...below(3)).map { _ in member() }
+        case .zcard: return [name("ZCARD"), zsetKey()]
+        case .zrank: return [name("ZRANK"), zsetKey(), member()]
+        case .zrevrank: return [name("ZREVRANK"), zsetKey(), member()]
+        case .zrem: return [name("ZREM"), zsetKey()] + (0...below(2)).map { _ in member() }
+        case .zpopmin, .zpopmax:
+            var arguments = [name(kind == .zpopmin ? "ZPOPMIN" : "ZPOPMAX"), zsetKey()]
+            if chance(40) { arguments.append(chance(85) ? Array(String(below(4)).utf8) : integerArgument()) }
+            return arguments
+        case .zmpop:
+            let keys = (0...below(2)).map { _ in zsetKey() }
+            var arguments = [name("ZMPOP"), Array(String(keys.count).utf8)] + keys + [pick(Self.bytes(["MIN", "MAX", "max", "MID"]))]
+            if chance(40) { arguments += [Array("COUNT".utf8), chance(85) ? Array(String(below(4) + 1).utf8) : integerArgument()] }
+            return arguments
+        case .zrange:
+            var arguments = [name("ZRANGE"), zsetKey()]
+            switch below(3) {
+            case 0: arguments += [range(), range()]
+            case 1: arguments += [scoreBound(), scoreBound(), Array("BYSCORE".utf8)]
+            default: arguments += [lexBound(), lexBound(), Array("BYLEX".utf8)]
+            }
+            if chance(30) { arguments.append(Array("REV".utf8)) }
+            if chance(30) { arguments += [Array("LIMIT".utf8), pick(Self.bytes(["0", "1", "-1"])), pick(Self.bytes(["1", "2", "-1", "0"]))] }
+            if chance(40) { arguments.append(Array("WITHSCORES".utf8)) }
+            return arguments
+        case .zrangebyscore, .zrevrangebyscore:
+            var arguments = [name(kind == .zrangebyscore ? "ZRANGEBYSCORE" : "ZREVRANGEBYSCORE"), zsetKey(), scoreBound(), scoreBound()]
+            if chance(40) { arguments.append(Array("WITHSCORES".utf8)) }
+            if chance(20) { arguments += [Array("LIMIT".utf8), pick(Self.bytes(["0", "1"])), pick(Self.bytes(["1", "-1"]))] }
+            return arguments
+        case .zrangebylex: return [name(chance(50) ? "ZRANGEBYLEX" : "ZREVRANGEBYLEX"), zsetKey(), lexBound(), lexBound()]
+        case .zcount: return [name("ZCOUNT"), zsetKey(), scoreBound(), scoreBound()]
+        case .zlexcount: return [name("ZLEXCOUNT"), zsetKey(), lexBound(), lexBound()]
+        case .zremrangebyrank: return [name("ZREMRANGEBYRANK"), zsetKey(), range(), range()]
+        case .zremrangebyscore: return [name("ZREMRANGEBYSCORE"), zsetKey(), scoreBound(), scoreBound()]
+        case .zremrangebylex: return [name("ZREMRANGEBYLEX"), zsetKey(), lexBound(), lexBound()]
+        case .zrangestore: return [name("ZRANGESTORE"), zsetKey(), zsetKey(), range(), range()]
+        case .zunion, .zinter, .zdiff, .zunionstore, .zinterstore, .zintercard:
+            return combineCommand(kind)
+        case .zscan: return [name("ZSCAN"), zsetKey(), Array("0".utf8), Array("COUNT".utf8), Array("1000".utf8)]
+        case .zrandmember:
+            var arguments = [name("ZRANDMEMBER"), zsetKey(), pick(Self.bytes(["1000", "0", "x"]))]
+            if chance(50) { arguments.append(Array("WITHSCORES".utf8)) }
+            return arguments
         case .del: return [name("DEL")] + (0...below(3)).map { _ in key() }
         case .unlink: return [name("UNLINK")] + (0...below(2)).map { _ in key() }
         case .exists: return [name("EXISTS")] + (0...below(3)).map { _ in key() }
@@ -431,6 +546,34 @@ struct RandomCommandGenerator {
                 [name("MSET"), key()], [name("RENAME"), key()], [name("EXPIRE"), key()],
             ])
         }
+    }
+
+    /// ZUNION, ZINTER, ZDIFF, ZUNIONSTORE, ZINTERSTORE and ZINTERCARD over
+    /// sorted sets and sets (both are inputs), with their options.
+    private mutating func combineCommand(_ kind: Kind) -> [[UInt8]] {
+        let command: String
+        switch kind {
+        case .zunion: command = "ZUNION"
+        case .zinter: command = "ZINTER"
+        case .zdiff: command = "ZDIFF"
+        case .zunionstore: command = "ZUNIONSTORE"
+        case .zinterstore: command = "ZINTERSTORE"
+        default: command = "ZINTERCARD"
+        }
+        let keys = (0...below(2)).map { _ in chance(80) ? zsetKey() : setKey() }
+        var arguments = [name(command)]
+        if command.hasSuffix("STORE") { arguments.append(zsetKey()) }
+        arguments += [Array(String(keys.count).utf8)] + keys
+        if command == "ZINTERCARD" {
+            if chance(40) { arguments += [Array("LIMIT".utf8), pick(Self.bytes(["0", "1", "-1"]))] }
+            return arguments
+        }
+        if command != "ZDIFF" {
+            if chance(30) { arguments += [Array("WEIGHTS".utf8)] + keys.map { _ in pick(Self.bytes(["1", "2", "0", "-1", "0.5", "inf", "x"])) } }
+            if chance(30) { arguments += [Array("AGGREGATE".utf8), pick(Self.bytes(["SUM", "MIN", "MAX", "AVG"]))] }
+        }
+        if !command.hasSuffix("STORE") && chance(50) { arguments.append(Array("WITHSCORES".utf8)) }
+        return arguments
     }
 
     private mutating func setCommand() -> [[UInt8]] {
@@ -554,6 +697,16 @@ struct RandomCommandGenerator {
         case "APPEND", "SETRANGE", "HINCRBYFLOAT", "INCRBYFLOAT":
             guard arguments.count >= 2 else { return }
             for database in databases { historyEncoded.insert(DatabaseKey(database: database, key: arguments[1])) }
+            return
+        // A set or sorted set remembers having been a hashtable or skiplist:
+        // every key any of their commands names is left out of OBJECT ENCODING.
+        case _ where command.first == "S" && command != "SET" && command != "SETEX" && command != "SETNX"
+                  && command != "SETRANGE" && command != "STRLEN" && command != "SUBSTR" && command != "SELECT"
+                  && command != "SCAN",
+             _ where command.first == "Z":
+            for database in databases {
+                for key in arguments.dropFirst() { historyEncoded.insert(DatabaseKey(database: database, key: key)) }
+            }
             return
         case "RENAME", "RENAMENX":
             guard arguments.count >= 3 else { return }

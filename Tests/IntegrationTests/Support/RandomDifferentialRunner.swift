@@ -10,7 +10,8 @@ import RESP
 ///
 /// Before comparing, a reply is put in canonical form by what its command is
 /// (`ReplyMask`): TTL, PTTL, EXPIRETIME and PEXPIRETIME as -2, -1 or
-/// `:<positive>`; KEYS, SCAN, HKEYS and HVALS sorted; HGETALL and HSCAN
+/// `:<positive>`; KEYS, SCAN, HKEYS, HVALS and the whole-set replies of
+/// set commands (SMEMBERS, SINTER, SSCAN, …) sorted; HGETALL and HSCAN
 /// with their (field, value) pairs sorted; HELLO's id masked. Inside MULTI each
 /// `+QUEUED` command's mask is remembered and applied to its element of the
 /// EXEC array. Which commands were queued is read from each server's own
@@ -229,6 +230,8 @@ enum ReplyMask {
         switch command {
         case "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME": self = .signOnly
         case "KEYS", "SCAN", "HKEYS", "HVALS": self = .sorted
+        // A set's order: an intset ascends, a hashtable's follows its hash.
+        case "SMEMBERS", "SINTER", "SUNION", "SDIFF", "SSCAN", "SPOP", "SRANDMEMBER": self = .sorted
         case "HGETALL", "HSCAN": self = .sortedPairs
         case "HELLO": self = .helloID
         default: self = .exact
