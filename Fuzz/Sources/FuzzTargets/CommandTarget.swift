@@ -30,10 +30,11 @@ import Store
 /// - every error reply starts with an upper-case code (`ERR`, `WRONGTYPE`…);
 /// - a RESP2 client that sent no HELLO gets no RESP3-only type;
 /// - no write transaction is left open after the turn;
-/// and after the last turn, on the stored rows: no hash without fields, no
-/// field without its hash, no key or field stored twice (as TEXT and as
-/// BLOB), no canonical integer string stored as anything but INTEGER, no
-/// string longer than proto-max-bulk-len (set to 1 MiB here).
+/// and after the last turn, on the stored rows: no hash, list, set or sorted
+/// set without elements, no element without its key, no key, field or member
+/// stored twice (as TEXT and as BLOB), no NaN score, no canonical integer
+/// string stored as anything but INTEGER, no string longer than
+/// proto-max-bulk-len (set to 1 MiB here).
 public func fuzzCommands(_ data: UnsafeRawBufferPointer) {
     CommandFuzzer.shared.run(data)
 }
@@ -319,11 +320,21 @@ package final class CommandFuzzer {
 
     /// Invariants of the stored rows, each query counting the violations.
     private func verifyStorage() {
-        let checks: [(String, String)] = [
-            ("a hash key without fields",
-             "SELECT count(*) FROM keyspace AS k WHERE k.type = 'hash' AND NOT EXISTS (SELECT 1 FROM hash_fields AS f WHERE f.key_id = k.id)"),
-            ("hash fields without their hash key",
-             "SELECT count(*) FROM hash_fields AS f WHERE NOT EXISTS (SELECT 1 FROM keyspace AS k WHERE k.id = f.key_id AND k.type = 'hash')"),
+        // Every collection type: no key without elements, no element without its key.
+        let collections = [("hash", "hash_fields"), ("list", "list_items"), ("set", "set_members"), ("zset", "zset_members")]
+        var checks: [(String, String)] = collections.flatMap { type, table in [
+            ("a \(type) key without elements",
+             "SELECT count(*) FROM keyspace AS k WHERE k.type = '\(type)' AND NOT EXISTS (SELECT 1 FROM \(table) AS e WHERE e.key_id = k.id)"),
+            ("\(table) rows without their \(type) key",
+             "SELECT count(*) FROM \(table) AS e WHERE NOT EXISTS (SELECT 1 FROM keyspace AS k WHERE k.id = e.key_id AND k.type = '\(type)')"),
+        ] }
+        checks += [
+            ("a set member stored twice (as TEXT and as BLOB)",
+             "SELECT count(*) FROM (SELECT 1 FROM set_members GROUP BY key_id, CAST(member AS BLOB) HAVING count(*) > 1)"),
+            ("a sorted-set member stored twice (as TEXT and as BLOB)",
+             "SELECT count(*) FROM (SELECT 1 FROM zset_members GROUP BY key_id, CAST(member AS BLOB) HAVING count(*) > 1)"),
+            ("a sorted-set score that is NaN or not a REAL",
+             "SELECT count(*) FROM zset_members WHERE typeof(score) <> 'real' OR score <> score"),
             ("a key stored twice (as TEXT and as BLOB)",
              "SELECT count(*) FROM (SELECT 1 FROM keyspace GROUP BY db, CAST(key AS BLOB) HAVING count(*) > 1)"),
             ("a hash field stored twice (as TEXT and as BLOB)",
