@@ -73,6 +73,7 @@ bench: deps
 	bench/store.sh
 	bench/web.sh
 	bench/scale.sh
+	bench/defaults.sh
 
 # The server binary is built before the tests run: the integration tests
 # start .build/debug/tally-server, which `swift test` alone may not rebuild.

@@ -5,17 +5,6 @@ import CSQLite
 /// `set_members`, `zset_members`), found by the row's id. An emptied
 /// collection is deleted, as in Redis: no key ever holds zero elements.
 extension Keyspace {
-    /// The table holding the elements of `type`, nil for strings.
-    static func elementTable(_ type: KeyType) -> String? {
-        switch type {
-        case .string: return nil
-        case .hash: return "hash_fields"
-        case .list: return "list_items"
-        case .set: return "set_members"
-        case .zset: return "zset_members"
-        }
-    }
-
     /// The row id of the live key of `type` at `key`; WRONGTYPE for a key of
     /// another type. With `create`, a missing (or expired) key becomes a new
     /// empty one of `type`, which the caller must fill in the same command.
@@ -28,7 +17,7 @@ extension Keyspace {
         guard create else { return nil }
         // An expired row may still be there: it goes (its elements with it, by trigger).
         let remove = deleteStatement
-        let insert = try cachedStatement("INSERT INTO keyspace (db, key, type, value, expires_at) VALUES (?1, ?2, ?3, NULL, NULL)")
+        let insert = try cachedStatement("INSERT INTO keyspace (db, key, type, value, expires_at, length) VALUES (?1, ?2, ?3, NULL, NULL, 0)")
         defer { remove.reset(); insert.reset() }
         do {
             try remove.bind(1, Int64(db))
@@ -42,10 +31,11 @@ extension Keyspace {
         return sqlite3_last_insert_rowid(database.handle)
     }
 
-    /// The number of elements the key row `id` owns in its type's table.
+    /// The number of elements the key row `id` owns in its type's table,
+    /// which triggers keep in the row's `length` (migration 0004).
     package func elementCount(id: Int64, type: KeyType) throws(RedisError) -> Int {
-        guard let table = Keyspace.elementTable(type) else { return 0 }
-        let statement = try cachedStatement("SELECT count(*) FROM \(table) WHERE key_id = ?1")
+        guard type != .string else { return 0 }
+        let statement = try cachedStatement("SELECT coalesce(length, 0) FROM keyspace WHERE id = ?1")
         defer { statement.reset() }
         do {
             try statement.bind(1, id)
@@ -109,6 +99,7 @@ extension Keyspace {
     /// at most 512 members that are all canonical 64-bit integers
     /// (set-max-intset-entries), else `hashtable`.
     package func setEncoding(id: Int64) throws(RedisError) -> String {
+        guard try elementCount(id: id, type: .set) <= Keyspace.intsetEntries else { return "hashtable" }
         // CAST to INTEGER and back gives the same bytes only for a canonical
         // integer (no sign '+', no leading zeros or spaces, no '-0', in range).
         let statement = try cachedStatement("""
@@ -128,6 +119,7 @@ extension Keyspace {
     /// it has at most 128 members of at most 64 bytes (zset-max-listpack-*),
     /// else `skiplist`.
     package func zsetEncoding(id: Int64) throws(RedisError) -> String {
+        guard try elementCount(id: id, type: .zset) <= 128 else { return "skiplist" }
         let statement = try cachedStatement("""
             SELECT count(*), coalesce(max(length(CAST(member AS BLOB))), 0) FROM zset_members WHERE key_id = ?1
             """)

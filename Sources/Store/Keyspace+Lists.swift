@@ -16,14 +16,17 @@ extension Keyspace {
         try collectionID(db: db, key: key, now: now, type: .list, create: create)
     }
 
-    /// The lowest and highest positions in use, nil for an empty list.
-    private func positionBounds(id: Int64) throws(RedisError) -> (low: Int64, high: Int64)? {
-        let statement = try cachedStatement("SELECT min(position), max(position) FROM list_items WHERE key_id = ?1")
+    /// The lowest (or highest) position in use, nil for an empty list: one
+    /// seek in the order index each (a single `min(), max()` query would
+    /// read every element).
+    private func endPosition(id: Int64, _ end: End) throws(RedisError) -> Int64? {
+        let statement = try cachedStatement(end == .head
+            ? "SELECT position FROM list_items WHERE key_id = ?1 ORDER BY position ASC LIMIT 1"
+            : "SELECT position FROM list_items WHERE key_id = ?1 ORDER BY position DESC LIMIT 1")
         defer { statement.reset() }
         do {
             try statement.bind(1, id)
-            guard try statement.step(), !statement.isNull(0) else { return nil }
-            return (statement.int64(0), statement.int64(1))
+            return try statement.step() ? statement.int64(0) : nil
         } catch { throw .storage(error.message) }
     }
 
@@ -41,11 +44,10 @@ extension Keyspace {
 
     /// Pushes one element at `end`: below the lowest position or above the highest.
     package func push(db: Int, key: UnsafeRawBufferPointer, id: Int64, value: UnsafeRawBufferPointer, at end: End) throws(RedisError) {
-        let bounds = try positionBounds(id: id)
         let position: Int64
         switch end {
-        case .head: position = (bounds?.low ?? 1) - 1
-        case .tail: position = (bounds?.high ?? -1) + 1
+        case .head: position = (try endPosition(id: id, .head) ?? 1) - 1
+        case .tail: position = (try endPosition(id: id, .tail) ?? -1) + 1
         }
         try insertItem(id: id, position: position, value: value)
         onKeyModified?(db, key)
@@ -96,10 +98,27 @@ extension Keyspace {
         return rows
     }
 
-    /// The elements from index `start` through `stop` (both within the list).
-    package func listRange(id: Int64, start: Int, stop: Int) throws(RedisError) -> [StoredValue] {
-        guard start <= stop else { return [] }
-        return try itemRows(id: id, offset: start, limit: stop - start + 1, from: .head).map(\.value)
+    /// Calls `body` with each element from index `start` through `stop`
+    /// (both within the list), head first, read in place: LRANGE's path,
+    /// which copies no element.
+    package func forEachListElement(id: Int64, start: Int, stop: Int,
+                                    _ body: (BorrowedValue) -> Void) throws(RedisError) {
+        guard start <= stop else { return }
+        let statement = try cachedStatement(
+            "SELECT value FROM list_items WHERE key_id = ?1 ORDER BY position LIMIT ?2 OFFSET ?3")
+        defer { statement.reset() }
+        do {
+            try statement.bind(1, id)
+            try statement.bind(2, Int64(stop - start + 1))
+            try statement.bind(3, Int64(start))
+            while try statement.step() {
+                if statement.columnType(0) == SQLITE_INTEGER {
+                    body(.integer(statement.int64(0)))
+                } else {
+                    statement.withBytes(0) { body(.bytes($0)) }
+                }
+            }
+        } catch { throw .storage(error.message) }
     }
 
     /// Every element, head first.

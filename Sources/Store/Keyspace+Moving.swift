@@ -34,12 +34,13 @@ extension Keyspace {
     }
 
     /// Copies the live entry `source` (row id, of `type`) to `to` in
-    /// `targetDB`, replacing what is there, with its TTL and elements.
+    /// `targetDB`, replacing what is there, with its TTL and elements (whose
+    /// inserts count the new row's `length` up from 0).
     package func copy(id source: Int64, type: KeyType, to key: UnsafeRawBufferPointer, targetDB: Int) throws(RedisError) {
         try rawDelete(db: targetDB, key: key)
         let copyRow = try cachedStatement("""
-            INSERT INTO keyspace (db, key, type, value, expires_at)
-            SELECT ?2, ?3, type, value, expires_at FROM keyspace WHERE id = ?1
+            INSERT INTO keyspace (db, key, type, value, expires_at, length)
+            SELECT ?2, ?3, type, value, expires_at, CASE type WHEN 'string' THEN NULL ELSE 0 END FROM keyspace WHERE id = ?1
             """)
         defer { copyRow.reset() }
         do {

@@ -457,18 +457,10 @@ extension Keyspace {
         try didRemoveZsetMembers(db: db, key: key, id: id)
     }
 
-    /// After members left: tells WATCH, and deletes the key when none remain
-    /// (checked with a one-row probe, so that a large set is not counted).
+    /// After members left: tells WATCH, and deletes the key when none remain.
     private func didRemoveZsetMembers(db: Int, key: UnsafeRawBufferPointer, id: Int64) throws(RedisError) {
         onKeyModified?(db, key)
-        let probe = try cachedStatement("SELECT 1 FROM zset_members WHERE key_id = ?1 LIMIT 1")
-        defer { probe.reset() }
-        let isEmpty: Bool
-        do {
-            try probe.bind(1, id)
-            isEmpty = try !probe.step()
-        } catch { throw .storage(error.message) }
-        if isEmpty { try deleteIfEmpty(id: id, type: .zset) }
+        try deleteIfEmpty(id: id, type: .zset)
     }
 
     /// The members of the set row `id`, each with score 1.

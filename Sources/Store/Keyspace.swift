@@ -39,13 +39,14 @@ package final class Keyspace {
             sql: "SELECT id, type, value, expires_at FROM keyspace WHERE db = ?1 AND key = ?2")
         upsertStatement = try database.makeStatement(sql: """
             INSERT INTO keyspace (db, key, type, value, expires_at) VALUES (?1, ?2, 'string', ?3, ?4)
-            ON CONFLICT (db, key) DO UPDATE SET type = 'string', value = excluded.value, expires_at = excluded.expires_at
+            ON CONFLICT (db, key) DO UPDATE SET type = 'string', value = excluded.value, expires_at = excluded.expires_at,
+                length = NULL
             """)
         deleteStatement = try database.makeStatement(sql: "DELETE FROM keyspace WHERE db = ?1 AND key = ?2")
         // Overwriting a live string by row id skips the unique-index search and
         // the upsert's conflict handling: the common case of INCR and SET.
         updateValueStatement = try database.makeStatement(
-            sql: "UPDATE keyspace SET type = 'string', value = ?2, expires_at = ?3 WHERE id = ?1")
+            sql: "UPDATE keyspace SET type = 'string', value = ?2, expires_at = ?3, length = NULL WHERE id = ?1")
         // INCR and friends keep the type and the deadline: writing only the
         // value also spares the expiry index its upkeep.
         updateOnlyValueStatement = try database.makeStatement(sql: "UPDATE keyspace SET value = ?2 WHERE id = ?1")

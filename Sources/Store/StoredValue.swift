@@ -12,6 +12,14 @@ package enum StoredValue: Equatable, Sendable {
     }
 }
 
+/// A stored value read in place from a statement's current row: the bytes
+/// are valid only during the call it is passed to. Long replies (LRANGE)
+/// are written from it without copying each element.
+package enum BorrowedValue {
+    case integer(Int64)
+    case bytes(UnsafeRawBufferPointer)
+}
+
 /// What a key holds, as Redis's `TYPE` names it.
 package enum KeyType: String, Sendable {
     case string

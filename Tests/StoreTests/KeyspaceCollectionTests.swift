@@ -70,6 +70,22 @@ import Testing
         #expect(try fixture.scalar("SELECT count(*) FROM zset_members") == "0")
     }
 
+    /// Triggers keep each collection's `length`, whoever writes, and a
+    /// string has none.
+    @Test func lengthFollowsElementsForEveryWriter() throws {
+        let fixture = try StoreFixture()
+        let id = try #require(try set(fixture, "s"))
+        try add(fixture, set: id, "a", "b", "c", "a")
+        #expect(try fixture.keyspace.setCardinality(id: id) == 3)
+        try fixture.database.execute("DELETE FROM set_members WHERE member = 'b'")
+        #expect(try fixture.keyspace.setCardinality(id: id) == 2)
+        try fixture.database.execute("INSERT INTO set_members (key_id, member) VALUES (\(id), 'd')")
+        #expect(try fixture.scalar("SELECT length FROM keyspace WHERE key = 's'") == "3")
+        try fixture.set("s", "now a string")
+        #expect(try fixture.scalar("SELECT length FROM keyspace WHERE key = 's'") == nil)
+        #expect(try fixture.scalar("SELECT count(*) FROM set_members") == "0")
+    }
+
     @Test func anEmptiedSetIsDeleted() throws {
         let fixture = try StoreFixture()
         let id = try #require(try set(fixture, "s"))

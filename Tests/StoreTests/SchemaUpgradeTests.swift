@@ -77,6 +77,9 @@ import Testing
         #expect(other?.value == .integer(5))
         let pages = try Array("pages".utf8).withUnsafeBytes { try keyspace.hashID(db: 0, key: $0, now: now, create: false) }
         #expect(try keyspace.hashLength(id: try #require(pages)) == 4)
+        // Migration 0004 counted the existing fields into the row's length.
+        #expect(try rawSQLiteInt(path: path, "SELECT length FROM keyspace WHERE db = 0 AND key = 'pages'") == 4)
+        #expect(try rawSQLiteInt(path: path, "SELECT count(*) FROM keyspace WHERE type = 'string' AND length IS NOT NULL") == 0)
     }
 
     @Test func upgradeIsIdempotent() throws {

@@ -31,7 +31,8 @@ import Store
 /// - a RESP2 client that sent no HELLO gets no RESP3-only type;
 /// - no write transaction is left open after the turn;
 /// and after the last turn, on the stored rows: no hash, list, set or sorted
-/// set without elements, no element without its key, no key, field or member
+/// set without elements, no element without its key, no collection whose
+/// `length` is not its number of elements, no key, field or member
 /// stored twice (as TEXT and as BLOB), no NaN score, no canonical integer
 /// string stored as anything but INTEGER, no string longer than
 /// proto-max-bulk-len (set to 1 MiB here).
@@ -327,12 +328,15 @@ package final class CommandFuzzer {
              "SELECT count(*) FROM keyspace AS k WHERE k.type = '\(type)' AND NOT EXISTS (SELECT 1 FROM \(table) AS e WHERE e.key_id = k.id)"),
             ("\(table) rows without their \(type) key",
              "SELECT count(*) FROM \(table) AS e WHERE NOT EXISTS (SELECT 1 FROM keyspace AS k WHERE k.id = e.key_id AND k.type = '\(type)')"),
+            ("a \(type) whose length is not its number of elements",
+             "SELECT count(*) FROM keyspace AS k WHERE k.type = '\(type)' AND k.length IS NOT (SELECT count(*) FROM \(table) AS e WHERE e.key_id = k.id)"),
         ] }
         checks += [
             ("a set member stored twice (as TEXT and as BLOB)",
              "SELECT count(*) FROM (SELECT 1 FROM set_members GROUP BY key_id, CAST(member AS BLOB) HAVING count(*) > 1)"),
             ("a sorted-set member stored twice (as TEXT and as BLOB)",
              "SELECT count(*) FROM (SELECT 1 FROM zset_members GROUP BY key_id, CAST(member AS BLOB) HAVING count(*) > 1)"),
+            ("a string with a length", "SELECT count(*) FROM keyspace WHERE type = 'string' AND length IS NOT NULL"),
             ("a sorted-set score that is NaN or not a REAL",
              "SELECT count(*) FROM zset_members WHERE typeof(score) <> 'real' OR score <> score"),
             ("a key stored twice (as TEXT and as BLOB)",
