@@ -28,6 +28,10 @@ struct RedisPyTests {
         "pipeline-plain ['4', \"b'4'\", 'ResponseError(value is not an integer or out of range)', 'True', \"b'q'\"]",
         "after-abort None",
         "final b'4' 6",
+        "list 3 4 [b'z', b'a', b'b', b'1'] [b'z', b'a'] 2 1",
+        "set 4 [b'1', b'2', b'3', b'x'] 1 [1, 0] 4",
+        "set-ops 2 [b'1'] [b'1', b'2', b'3', b'9', b'x'] 3 [b'2', b'3', b'x']",
+        "collections-gone 6 6",
     ]
 
     @Test("same results as against redis-server", arguments: [

@@ -79,6 +79,21 @@ def main():
             print("pipeline-abort", shown(error))
     print("after-abort", shown(r.get("u")))
     print("final", shown(r.get("hits")), r.dbsize())
+
+    # Lists, sets and sorted sets as redis-py parses them (in RESP3 a set
+    # reply is a Python set and a score a float read from a double).
+    print("list", r.rpush("L", "a", "b", 1), r.lpush("L", "z"), shown(r.lrange("L", 0, -1)),
+          shown(r.lpop("L", 2)), r.llen("L"), shown(r.lpos("L", "1")))
+    print("set", r.sadd("S", 3, 1, 2, "x"), shown(sorted(r.smembers("S"))), r.sismember("S", "x"),
+          shown(r.smismember("S", ["1", "9"])), r.scard("S"))
+    print("set-ops", r.sadd("S2", 1, 9), shown(sorted(r.sinter("S", "S2"))), shown(sorted(r.sunion("S", "S2"))),
+          r.sdiffstore("D", ["S", "S2"]), shown(sorted(r.smembers("D"))))
+    print("zset", r.zadd("Z", {"a": 1, "b": 2.5, "c": -1}), shown(r.zrange("Z", 0, -1, withscores=True)),
+          shown(r.zscore("Z", "b")), r.zrank("Z", "a"), shown(r.zmscore("Z", ["a", "nope"])))
+    print("zset-more", shown(r.zincrby("Z", 0.5, "a")), shown(r.zrangebyscore("Z", "(0", "+inf")),
+          shown(r.zpopmin("Z")), shown(r.zrevrange("Z", 0, 0, withscores=True)), r.zcard("Z"))
+    print("zset-union", r.zunionstore("U", {"Z": 2, "S2": 1}), shown(r.zrange("U", 0, -1, withscores=True)))
+    print("collections-gone", r.delete("L", "S", "S2", "D", "Z", "U"), r.dbsize())
     r.close()
 
 
