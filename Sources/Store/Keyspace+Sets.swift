@@ -69,6 +69,20 @@ extension Keyspace {
         return members
     }
 
+    /// One member picked uniformly at random (nil for an empty set): an
+    /// offset below the stored length, so nothing is sorted.
+    package func randomSetMember(id: Int64) throws(RedisError) -> [UInt8]? {
+        let length = try setCardinality(id: id)
+        guard length > 0 else { return nil }
+        let statement = try cachedStatement("SELECT member FROM set_members WHERE key_id = ?1 LIMIT 1 OFFSET ?2")
+        defer { statement.reset() }
+        do {
+            try statement.bind(1, id)
+            try statement.bind(2, Int64(Int.random(in: 0..<length)))
+            return try statement.step() ? statement.bytes(0) : nil
+        } catch { throw .storage(error.message) }
+    }
+
     /// Up to `count` distinct members picked at random, in random order.
     package func randomSetMembers(id: Int64, count: Int) throws(RedisError) -> [[UInt8]] {
         let statement = try cachedStatement("SELECT member FROM set_members WHERE key_id = ?1 ORDER BY random() LIMIT ?2")

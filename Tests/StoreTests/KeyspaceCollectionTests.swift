@@ -86,6 +86,19 @@ import Testing
         #expect(try fixture.scalar("SELECT count(*) FROM set_members") == "0")
     }
 
+    /// SPOP and SRANDMEMBER's single pick: only members, and (over 500
+    /// draws from five) every one of them.
+    @Test func randomSetMemberReachesEveryMember() throws {
+        let fixture = try StoreFixture()
+        let id = try #require(try set(fixture, "s"))
+        try add(fixture, set: id, "a", "b", "c", "d", "e")
+        var seen = Set<String>()
+        for _ in 0..<500 {
+            seen.insert(String(decoding: try #require(try fixture.keyspace.randomSetMember(id: id)), as: UTF8.self))
+        }
+        #expect(seen == ["a", "b", "c", "d", "e"])
+    }
+
     @Test func anEmptiedSetIsDeleted() throws {
         let fixture = try StoreFixture()
         let id = try #require(try set(fixture, "s"))

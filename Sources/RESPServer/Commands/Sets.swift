@@ -123,9 +123,9 @@ enum SetCommands {
     static func spop(_ c: inout CommandContext) throws {
         guard c.count <= 3 else { throw RedisError.syntax }
         if c.count == 3 { return try spopCount(&c) }
-        guard let id = try existing(&c) else { return c.client.reply.null() }
-        // A live set is never empty, so there is a member to pick.
-        let member = try c.keyspace.randomSetMembers(id: id, count: 1)[0]
+        guard let id = try existing(&c), let member = try c.keyspace.randomSetMember(id: id) else {
+            return c.client.reply.null()
+        }
         _ = try member.withUnsafeBytes { try c.keyspace.removeSetMember(id: id, member: $0) }
         try c.keyspace.deleteIfEmpty(id: id, type: .set)
         modified(&c)
@@ -156,8 +156,10 @@ enum SetCommands {
     static func srandmember(_ c: inout CommandContext) throws {
         guard c.count <= 3 else { throw RedisError.syntax }
         if c.count == 3 { return try srandmemberCount(&c) }
-        guard let id = try existing(&c) else { return c.client.reply.null() }
-        c.client.reply.bulk(try c.keyspace.randomSetMembers(id: id, count: 1)[0])
+        guard let id = try existing(&c), let member = try c.keyspace.randomSetMember(id: id) else {
+            return c.client.reply.null()
+        }
+        c.client.reply.bulk(member)
     }
 
     private static func srandmemberCount(_ c: inout CommandContext) throws {

@@ -259,8 +259,11 @@ enum SortedSetCommands {
     /// ZRANDMEMBER key [count [WITHSCORES]]
     static func zrandmember(_ c: inout CommandContext) throws {
         guard c.count >= 3 else {
-            let members = try existing(&c).map { try c.keyspace.zsetMembers(id: $0) } ?? []
-            if let pick = members.randomElement() { c.client.reply.bulk(pick.member) } else { c.client.reply.null() }
+            // One member: a random rank below the stored length.
+            guard let id = try existing(&c) else { return c.client.reply.null() }
+            let length = try c.keyspace.zsetLength(id: id)
+            let pick = try c.keyspace.zsetRange(id: id, start: Int.random(in: 0..<max(length, 1)), count: 1, reverse: false)
+            if let pick = pick.first { c.client.reply.bulk(pick.member) } else { c.client.reply.null() }
             return
         }
         let count = try c.integer(2, in: -Int64.max...Int64.max)
