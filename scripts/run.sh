@@ -22,7 +22,9 @@ for port in "$SERVER_PORT" "$WEB_PORT"; do
 done
 
 pids=()
+stopping=0
 stop() {
+    stopping=1
     trap - INT TERM EXIT
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -53,4 +55,13 @@ echo "  the cache:         redis-cli -p $SERVER_PORT get hits"
 echo "  the database:      sqlite3 $DB \"select value from counters where key='hits'\""
 echo "  Ctrl-C stops both."
 echo
+# The demo is the pair: when one of them stops (it was killed, or failed),
+# say which, and stop the other.
 wait -n "${pids[@]}" || true
+if [ "$stopping" = 1 ]; then
+    :
+elif ! kill -0 "${pids[0]}" 2>/dev/null; then
+    echo "make run: tally-server stopped; stopping tally-web too" >&2
+elif ! kill -0 "${pids[1]}" 2>/dev/null; then
+    echo "make run: tally-web stopped; stopping tally-server too" >&2
+fi

@@ -101,7 +101,7 @@ final class CacheConnection: EventHandler {
     func handle(_ events: ReadyEvents, on loop: EventLoop) {
         if state == .connecting {
             let error = Socket.pendingError(fd)
-            guard error == 0 else { return fail("connect: \(SystemError(call: "connect", errno: error))") }
+            guard error == 0 else { return fail("\(SystemError(call: "connect", errno: error))") }
             becomeReady()
             return
         }
