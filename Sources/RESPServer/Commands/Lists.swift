@@ -171,9 +171,12 @@ enum ListCommands {
         let wanted = c.bytes(2)
         // A negative rank searches from the tail; indexes stay head-based.
         let fromTail = rank < 0
-        var skip = rank == .min ? Int64.max : abs(rank) - 1
+        // Redis 7.0 negates the rank in place: LLONG_MIN stays LLONG_MIN, so
+        // every match "ranks" (as -1 would) and its COUNT check
+        // (`matches - rank + 1 >= count`) overflows and never stops the walk.
+        var skip = rank == .min ? 0 : abs(rank) - 1
         var matches: [Int64] = []
-        let limit = count.map { $0 == 0 ? Int64.max : $0 } ?? 1
+        let limit = count.map { $0 == 0 || rank == .min ? Int64.max : $0 } ?? 1
         var compared: Int64 = 0
         for offset in 0..<elements.count {
             if maxLength != 0 && compared >= maxLength { break }

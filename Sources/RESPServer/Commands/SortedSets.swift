@@ -297,7 +297,8 @@ enum SortedSetCommands {
         let options = try ScanArguments.options(c, from: 3)
         var next: Int64 = 0
         var entries: [ScoredMember] = []
-        if try c.keyspace.zsetEncoding(id: id) == "listpack" {
+        let listpack = try c.keyspace.zsetEncoding(id: id) == "listpack"
+        if listpack {
             // Redis returns a listpack sorted set whole, in one call.
             entries = try c.keyspace.zsetMembers(id: id)
         } else if cursor <= UInt64(Int64.max) {
@@ -307,8 +308,7 @@ enum SortedSetCommands {
         ScanArguments.reply(&c, next: next, count: entries.count * 2) { c in
             for entry in entries {
                 c.client.reply.bulk(entry.member)
-                // ZSCAN's scores are strings, `%.17g` in both protocols.
-                c.client.reply.bulk(formatG17(entry.score))
+                c.client.reply.bulk(scanScore(entry.score, listpack: listpack))
             }
         }
     }
@@ -662,6 +662,17 @@ enum SortedSetCommands {
             throw RedisError.custom("ERR min or max not valid string range item")
         }
         return LexRange(min: min, max: max)
+    }
+
+    /// A score as ZSCAN prints it: from a skiplist `%.17g`; from a listpack
+    /// the text Redis stored there (`d2string`), which prints a whole number
+    /// within ±LLONG_MAX/2 as an integer (`1e17` → `100000000000000000`).
+    private static func scanScore(_ score: Double, listpack: Bool) -> [UInt8] {
+        let half = Double(Int64.max / 2)
+        if listpack, score != 0, score.rounded(.towardZero) == score, score >= -half, score <= half {
+            return Array(String(Int64(score)).utf8)
+        }
+        return formatG17(score)
     }
 
     /// `printf("%.17g")`, the text Redis gives a score in ZSCAN.
