@@ -6,7 +6,7 @@
 /// `1.1000000000000001`, not the shortest round-trip form, so Swift's
 /// `description` will not do; the exact value is expanded with a small
 /// base-10⁹ bignum on the stack instead.
-enum DoubleFormatter {
+package enum DoubleFormatter {
     private static let precision = 17
     private static let limbBase: UInt64 = 1_000_000_000
     /// 2⁵³ × 5¹⁰⁷⁴ has 767 decimal digits: 86 limbs of nine.
@@ -15,7 +15,7 @@ enum DoubleFormatter {
     private static let scratch = 40
 
     /// Calls `body` with the `%.17g` text of `value` (`inf`, `-inf`, `nan` for the special values).
-    static func withG17<R>(_ value: Double, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package static func withG17<R>(_ value: Double, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratch + precision) { output in
             let count = format(value, into: output)
             return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(output)[0..<count]))

@@ -111,7 +111,7 @@ extension Keyspace {
             try statement.bind(1, id)
             guard try statement.step() else { return "intset" }
             let members = statement.int64(0), integers = statement.int64(1)
-            return members <= 512 && integers == members ? "intset" : "hashtable"
+            return members <= Keyspace.intsetEntries && integers == members ? "intset" : "hashtable"
         } catch { throw .storage(error.message) }
     }
 
@@ -119,7 +119,8 @@ extension Keyspace {
     /// it has at most 128 members of at most 64 bytes (zset-max-listpack-*),
     /// else `skiplist`.
     package func zsetEncoding(id: Int64) throws(RedisError) -> String {
-        guard try elementCount(id: id, type: .zset) <= 128 else { return "skiplist" }
+        let (maxEntries, maxBytes) = (128, 64)
+        guard try elementCount(id: id, type: .zset) <= maxEntries else { return "skiplist" }
         let statement = try cachedStatement("""
             SELECT count(*), coalesce(max(length(CAST(member AS BLOB))), 0) FROM zset_members WHERE key_id = ?1
             """)
@@ -127,7 +128,7 @@ extension Keyspace {
         do {
             try statement.bind(1, id)
             guard try statement.step() else { return "listpack" }
-            return statement.int64(0) <= 128 && statement.int64(1) <= 64 ? "listpack" : "skiplist"
+            return statement.int64(0) <= maxEntries && statement.int64(1) <= maxBytes ? "listpack" : "skiplist"
         } catch { throw .storage(error.message) }
     }
 }

@@ -58,7 +58,7 @@ extension Keyspace {
     }
 
     /// Every member in insertion (row id) order.
-    private func setMembersByRow(id: Int64) throws(RedisError) -> [[UInt8]] {
+    func setMembersByRow(id: Int64) throws(RedisError) -> [[UInt8]] {
         let statement = try cachedStatement("SELECT member FROM set_members WHERE key_id = ?1 ORDER BY id")
         defer { statement.reset() }
         var members: [[UInt8]] = []

@@ -15,23 +15,43 @@ package enum RedisFloat {
     /// leading space, no NaN, no overflow to infinity from a finite text.
     package static func parse(_ bytes: UnsafeRawBufferPointer) -> LongDouble? {
         // MAX_LONG_DOUBLE_CHARS is 5 KiB in Redis.
-        guard bytes.count > 0, bytes.count < 5 * 1024 else { return nil }
+        guard bytes.count < 5 * 1024 else { return nil }
+        #if arch(x86_64) || arch(i386)
+        return wholeNumber(bytes) { strtold($0, $1) }
+        #else
+        return wholeNumber(bytes) { strtod($0, $1) }
+        #endif
+    }
+
+    /// Parses like Redis's `string2d` (sorted-set scores and weights): the
+    /// same rules as `parse`, in a `double`, with no length limit.
+    package static func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        wholeNumber(bytes) { strtod($0, $1) }
+    }
+
+    /// Calls `body` with a NUL-terminated copy of `bytes`, the C string
+    /// Redis's parsers see (so a NUL inside the argument ends it there).
+    package static func withCString<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<CChar>) -> R) -> R {
         var buffer = [CChar](repeating: 0, count: bytes.count + 1)
         for index in 0..<bytes.count { buffer[index] = CChar(bitPattern: bytes[index]) }
-        if isspace(Int32(buffer[0])) != 0 { return nil }
-        return buffer.withUnsafeBufferPointer { pointer -> LongDouble? in
+        return buffer.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// `convert` (strtod or strtold) over the whole of `bytes`: nil when it is
+    /// empty, starts with a space, has anything after the number (a NUL
+    /// inside ends the number early), overflows or underflows, or is NaN.
+    private static func wholeNumber<F: BinaryFloatingPoint>(
+        _ bytes: UnsafeRawBufferPointer,
+        _ convert: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> F
+    ) -> F? {
+        guard let first = bytes.first, isspace(Int32(first)) == 0 else { return nil }
+        return withCString(bytes) { text -> F? in
             var end: UnsafeMutablePointer<CChar>?
             errno = 0
-            #if arch(x86_64) || arch(i386)
-            let value = strtold(pointer.baseAddress!, &end)
-            #else
-            let value = strtod(pointer.baseAddress!, &end)
-            #endif
-            // The whole text must be the number: a NUL inside it ends strtold early.
-            guard let end, end == pointer.baseAddress! + bytes.count else { return nil }
+            let value = convert(text, &end)
+            guard let end, end == UnsafeMutablePointer(mutating: text) + bytes.count else { return nil }
             if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
-            if value.isNaN { return nil }
-            return value
+            return value.isNaN ? nil : value
         }
     }
 

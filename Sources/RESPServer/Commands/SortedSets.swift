@@ -1,29 +1,29 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
 import RESP
 import Store
 
-/// Sorted-set commands, as Redis's t_zset.c.
+/// Sorted-set commands, as Redis's t_zset.c: adding, reading, removing,
+/// popping, random members and ZSCAN here; the ZRANGE family in
+/// SortedSets+Ranges.swift, ZUNION and its kin in SortedSets+Combine.swift,
+/// argument parsing in SortedSets+Arguments.swift.
 enum SortedSetCommands {
     /// How a reply lists members: alone, followed by their scores in one
     /// flat array (RESP2 WITHSCORES, and ZPOPMIN without a count), or as
     /// [member, score] pairs (RESP3 WITHSCORES).
-    private enum Layout {
+    enum Layout {
         case members, flat, pairs
     }
 
     /// The live sorted set at argument `index`, nil when absent; WRONGTYPE otherwise.
-    private static func existing(_ c: inout CommandContext, _ index: Int = 1) throws -> Int64? {
+    static func existing(_ c: inout CommandContext, _ index: Int = 1) throws -> Int64? {
         try c.with(index) { try c.keyspace.zsetID(db: c.db, key: $0, now: c.now, create: false) }
     }
 
     /// The layout WITHSCORES asks for in the client's protocol.
-    private static func withScoresLayout(_ c: CommandContext) -> Layout {
+    static func withScoresLayout(_ c: CommandContext) -> Layout {
         c.client.protocolVersion == .resp3 ? .pairs : .flat
     }
 
-    private static func reply(_ c: inout CommandContext, _ entries: [ScoredMember], _ layout: Layout) {
+    static func reply(_ c: inout CommandContext, _ entries: [ScoredMember], _ layout: Layout) {
         c.client.reply.arrayHeader(layout == .flat ? entries.count * 2 : entries.count)
         for entry in entries {
             if layout == .pairs { c.client.reply.arrayHeader(2) }
@@ -78,7 +78,7 @@ enum SortedSetCommands {
         try options.validate(elements: c.count - index)
         // Every score is checked before anything is written.
         let pairs = try stride(from: index, to: c.count, by: 2).map { position in
-            guard let score = c.with(position, { parseScore($0) }) else { throw RedisError.notFloat }
+            guard let score = c.with(position, { RedisFloat.parseDouble($0) }) else { throw RedisError.notFloat }
             return (score: score, member: position + 1)
         }
         let outcome = try add(&c, options, pairs)
@@ -91,7 +91,7 @@ enum SortedSetCommands {
 
     /// ZINCRBY key increment member: ZADD INCR without flags.
     static func zincrby(_ c: inout CommandContext) throws {
-        guard let increment = c.with(2, { parseScore($0) }) else { throw RedisError.notFloat }
+        guard let increment = c.with(2, { RedisFloat.parseDouble($0) }) else { throw RedisError.notFloat }
         var options = AddOptions()
         options.incr = true
         c.client.reply.double(try add(&c, options, [(increment, 3)]).score)
@@ -308,391 +308,19 @@ enum SortedSetCommands {
         ScanArguments.reply(&c, next: next, count: entries.count * 2) { c in
             for entry in entries {
                 c.client.reply.bulk(entry.member)
-                c.client.reply.bulk(scanScore(entry.score, listpack: listpack))
+                replyScanScore(&c, entry.score, listpack: listpack)
             }
         }
-    }
-
-    // MARK: Ranges
-
-    /// How ZRANGE reads its min and max (Redis's `zrange_type`).
-    private enum RangeKind {
-        case rank, score, lex
-    }
-
-    /// A parsed range of any kind.
-    private enum RangeQuery {
-        case rank(start: Int64, end: Int64)
-        case score(ScoreRange)
-        case lex(LexRange)
-    }
-
-    /// ZRANGE's options, each nil or default until given.
-    private struct RangeOptions {
-        var kind: RangeKind?
-        var reverse: Bool?
-        var withScores = false
-        var offset: Int64 = 0
-        /// -1 means no LIMIT, so Redis takes `LIMIT 0 -1` with a rank range.
-        var limit: Int64 = -1
-    }
-
-    static func zrange(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: nil, reverse: nil) }
-    static func zrevrange(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: .rank, reverse: true) }
-    static func zrangebyscore(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: .score, reverse: false) }
-    static func zrevrangebyscore(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: .score, reverse: true) }
-    static func zrangebylex(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: .lex, reverse: false) }
-    static func zrevrangebylex(_ c: inout CommandContext) throws { try range(&c, keyIndex: 1, storing: false, kind: .lex, reverse: true) }
-    /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
-    static func zrangestore(_ c: inout CommandContext) throws { try range(&c, keyIndex: 2, storing: true, kind: nil, reverse: nil) }
-
-    /// Redis's `zrangeGenericCommand`: the source key is at `keyIndex`, its
-    /// min and max follow; a fixed `kind` or `reverse` makes that option a
-    /// syntax error. Errors come in Redis's order: options, conflicts, the
-    /// range, then the key's type.
-    private static func range(_ c: inout CommandContext, keyIndex: Int, storing: Bool, kind: RangeKind?, reverse: Bool?) throws {
-        var options = RangeOptions(kind: kind, reverse: reverse)
-        try readRangeOptions(c, from: keyIndex + 3, storing: storing, into: &options)
-        let kind = options.kind ?? .rank, reverse = options.reverse ?? false
-        if options.limit != -1 && kind == .rank {
-            throw RedisError.custom("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX")
-        }
-        if options.withScores && kind == .lex {
-            throw RedisError.custom("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
-        }
-        // By score or lex, REV takes the range as max then min.
-        let swapped = reverse && kind != .rank
-        let (minIndex, maxIndex) = swapped ? (keyIndex + 2, keyIndex + 1) : (keyIndex + 1, keyIndex + 2)
-        let query: RangeQuery
-        switch kind {
-        case .rank: query = .rank(start: try c.integer(minIndex), end: try c.integer(maxIndex))
-        case .score: query = .score(try scoreRange(c, minIndex, maxIndex))
-        case .lex: query = .lex(try lexRange(c, minIndex, maxIndex))
-        }
-        let id = try existing(&c, keyIndex)
-        let entries = try id.map { try members(&c, id: $0, query, reverse: reverse, options) } ?? []
-        if storing {
-            try c.with(1) { try c.keyspace.storeZset(db: c.db, key: $0, now: c.now, members: entries) }
-            c.client.reply.integer(Int64(entries.count))
-        } else {
-            reply(&c, entries, options.withScores ? withScoresLayout(c) : .members)
-        }
-    }
-
-    /// Reads ZRANGE's options from argument `index` on.
-    private static func readRangeOptions(_ c: CommandContext, from index: Int, storing: Bool,
-                                         into options: inout RangeOptions) throws {
-        var index = index
-        while index < c.count {
-            if !storing && c.isOption(index, "withscores") {
-                options.withScores = true
-            } else if c.isOption(index, "limit") && c.count - index - 1 >= 2 {
-                options.offset = try c.integer(index + 1)
-                options.limit = try c.integer(index + 2)
-                index += 2
-            } else if options.reverse == nil && c.isOption(index, "rev") {
-                options.reverse = true
-            } else if options.kind == nil && c.isOption(index, "bylex") {
-                options.kind = .lex
-            } else if options.kind == nil && c.isOption(index, "byscore") {
-                options.kind = .score
-            } else {
-                throw RedisError.syntax
-            }
-            index += 1
-        }
-    }
-
-    /// The members a parsed range selects in the sorted set `id`.
-    private static func members(_ c: inout CommandContext, id: Int64, _ query: RangeQuery, reverse: Bool,
-                                _ options: RangeOptions) throws -> [ScoredMember] {
-        switch query {
-        case .rank(let start, let end):
-            guard let ranks = try ranks(&c, id: id, start: start, end: end) else { return [] }
-            return try c.keyspace.zsetRange(id: id, start: ranks.lowerBound, count: ranks.count, reverse: reverse)
-        case .score(let range):
-            return try c.keyspace.zsetRange(id: id, scores: range, reverse: reverse, offset: Int(options.offset),
-                                            limit: Int(options.limit))
-        case .lex(let range):
-            return try c.keyspace.zsetRange(id: id, lex: range, reverse: reverse, offset: Int(options.offset),
-                                            limit: Int(options.limit))
-        }
-    }
-
-    // MARK: Combining sets
-
-    /// ZUNION, ZINTER and ZDIFF (Redis's SET_OP_*).
-    private enum Combination {
-        case union, intersection, difference
-    }
-
-    /// How scores of one member in several inputs combine.
-    private enum Aggregate {
-        case sum, min, max
-
-        /// Redis's `zunionInterAggregate`: an undefined sum (inf - inf) is 0.
-        func combine(_ total: inout Double, _ value: Double) {
-            switch self {
-            case .sum:
-                total += value
-                if total.isNaN { total = 0 }
-            case .min: total = value < total ? value : total
-            case .max: total = value > total ? value : total
-            }
-        }
-    }
-
-    /// What the options after the input keys ask for.
-    private struct CombineOptions {
-        var weights: [Double]
-        var aggregate = Aggregate.sum
-        var withScores = false
-        /// ZINTERCARD's LIMIT; 0 for none.
-        var limit: Int64 = 0
-    }
-
-    /// Where a combination's result goes.
-    private enum CombineOutput {
-        case store, reply, cardinality
-    }
-
-    static func zunionstore(_ c: inout CommandContext) throws { try combine(&c, .union, output: .store) }
-    static func zinterstore(_ c: inout CommandContext) throws { try combine(&c, .intersection, output: .store) }
-    static func zdiffstore(_ c: inout CommandContext) throws { try combine(&c, .difference, output: .store) }
-    static func zunion(_ c: inout CommandContext) throws { try combine(&c, .union, output: .reply) }
-    static func zinter(_ c: inout CommandContext) throws { try combine(&c, .intersection, output: .reply) }
-    static func zdiff(_ c: inout CommandContext) throws { try combine(&c, .difference, output: .reply) }
-    static func zintercard(_ c: inout CommandContext) throws { try combine(&c, .intersection, output: .cardinality) }
-
-    /// Redis's `zunionInterDiffGenericCommand`. Inputs may be sorted sets or
-    /// sets (members scored 1); a missing key is an empty input.
-    private static func combine(_ c: inout CommandContext, _ combination: Combination, output: CombineOutput) throws {
-        let numkeysIndex = output == .store ? 2 : 1
-        let inputCount = try c.integer(numkeysIndex)
-        guard inputCount >= 1 else {
-            throw RedisError.custom("ERR at least 1 input key is needed for '\(c.spec.fullName)' command")
-        }
-        guard inputCount <= Int64(c.count - numkeysIndex - 1) else { throw RedisError.syntax }
-        let firstKey = numkeysIndex + 1
-        // Every input is read (and type-checked) before the options.
-        let inputs = try (firstKey..<firstKey + Int(inputCount)).map { index in
-            try c.with(index) { try c.keyspace.zsetOperand(db: c.db, key: $0, now: c.now) } ?? []
-        }
-        let options = try combineOptions(c, from: firstKey + inputs.count, combination, output: output)
-        let result = combined(inputs, combination, options)
-        switch output {
-        case .store:
-            try c.with(1) { try c.keyspace.storeZset(db: c.db, key: $0, now: c.now, members: result) }
-            c.client.reply.integer(Int64(result.count))
-        case .reply:
-            reply(&c, result, options.withScores ? withScoresLayout(c) : .members)
-        case .cardinality:
-            c.client.reply.integer(Int64(options.limit > 0 ? min(Int64(result.count), options.limit) : Int64(result.count)))
-        }
-    }
-
-    /// Reads WEIGHTS, AGGREGATE, WITHSCORES and LIMIT where Redis allows them.
-    private static func combineOptions(_ c: CommandContext, from index: Int, _ combination: Combination,
-                                       output: CombineOutput) throws -> CombineOptions {
-        let inputCount = index - (output == .store ? 3 : 2)
-        var options = CombineOptions(weights: Array(repeating: 1, count: inputCount))
-        let weighted = combination != .difference && output != .cardinality
-        var index = index
-        while index < c.count {
-            let remaining = c.count - index
-            if weighted && remaining >= inputCount + 1 && c.isOption(index, "weights") {
-                for input in 0..<inputCount {
-                    guard let weight = c.with(index + 1 + input, { parseScore($0) }) else {
-                        throw RedisError.custom("ERR weight value is not a float")
-                    }
-                    options.weights[input] = weight
-                }
-                index += 1 + inputCount
-            } else if weighted && remaining >= 2 && c.isOption(index, "aggregate") {
-                if c.isOption(index + 1, "sum") { options.aggregate = .sum }
-                else if c.isOption(index + 1, "min") { options.aggregate = .min }
-                else if c.isOption(index + 1, "max") { options.aggregate = .max }
-                else { throw RedisError.syntax }
-                index += 2
-            } else if output == .reply && c.isOption(index, "withscores") {
-                options.withScores = true
-                index += 1
-            } else if output == .cardinality && remaining >= 2 && c.isOption(index, "limit") {
-                options.limit = try c.integer(index + 1, in: 0...Int64.max, message: "LIMIT can't be negative")
-                index += 2
-            } else {
-                throw RedisError.syntax
-            }
-        }
-        return options
-    }
-
-    /// The combined members in Redis's order (score, then member bytes).
-    private static func combined(_ inputs: [[ScoredMember]], _ combination: Combination,
-                                 _ options: CombineOptions) -> [ScoredMember] {
-        var weighted = zip(inputs, options.weights).map { (members: $0, weight: $1) }
-        // Redis sorts the inputs smallest first (glibc's qsort, a stable merge
-        // sort), which fixes the order scores are summed in.
-        if combination != .difference {
-            weighted = weighted.enumerated().sorted {
-                ($0.element.members.count, $0.offset) < ($1.element.members.count, $1.offset)
-            }.map(\.element)
-        }
-        let result: [ScoredMember]
-        switch combination {
-        case .union: result = union(weighted, options.aggregate)
-        case .intersection: result = intersection(weighted, options.aggregate)
-        case .difference: result = difference(inputs)
-        }
-        return result.sorted {
-            $0.score < $1.score || ($0.score == $1.score && $0.member.lexicographicallyPrecedes($1.member))
-        }
-    }
-
-    /// A weighted score; an undefined product (inf × 0) is 0.
-    private static func weighted(_ score: Double, _ weight: Double) -> Double {
-        let product = score * weight
-        return product.isNaN ? 0 : product
-    }
-
-    private static func union(_ inputs: [(members: [ScoredMember], weight: Double)], _ aggregate: Aggregate) -> [ScoredMember] {
-        var totals: [[UInt8]: Double] = [:]
-        for input in inputs {
-            for entry in input.members {
-                let score = weighted(entry.score, input.weight)
-                if let total = totals[entry.member] {
-                    var total = total
-                    aggregate.combine(&total, score)
-                    totals[entry.member] = total
-                } else {
-                    totals[entry.member] = score
-                }
-            }
-        }
-        return totals.map { ScoredMember(member: $0.key, score: $0.value) }
-    }
-
-    private static func intersection(_ inputs: [(members: [ScoredMember], weight: Double)], _ aggregate: Aggregate) -> [ScoredMember] {
-        guard let first = inputs.first else { return [] }
-        let others = inputs.dropFirst().map { input in
-            (scores: Dictionary(input.members.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }), weight: input.weight)
-        }
-        return first.members.compactMap { entry in
-            var total = weighted(entry.score, first.weight)
-            for other in others {
-                guard let score = other.scores[entry.member] else { return nil }
-                // Redis does not zero an undefined product here, only the sum.
-                aggregate.combine(&total, score * other.weight)
-            }
-            return ScoredMember(member: entry.member, score: total)
-        }
-    }
-
-    /// The members of the first input that are in no other, with their own scores.
-    private static func difference(_ inputs: [[ScoredMember]]) -> [ScoredMember] {
-        guard let first = inputs.first else { return [] }
-        let others = Set(inputs.dropFirst().flatMap { $0.map(\.member) })
-        return first.filter { !others.contains($0.member) }
-    }
-
-    // MARK: Parsing
-
-    /// Calls `body` with a NUL-terminated copy of `bytes` and its length, as
-    /// Redis's C parsers see an argument.
-    private static func withCString<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<CChar>, Int) -> R) -> R {
-        var buffer = [CChar](repeating: 0, count: bytes.count + 1)
-        for index in 0..<bytes.count { buffer[index] = CChar(bitPattern: bytes[index]) }
-        return buffer.withUnsafeBufferPointer { body($0.baseAddress!, bytes.count) }
-    }
-
-    /// Parses a score as Redis's `string2d` does (ZADD, ZINCRBY, WEIGHTS):
-    /// the whole text is one `strtod` number, without leading space, NaN,
-    /// or an overflow or underflow to infinity or zero.
-    static func parseScore(_ bytes: UnsafeRawBufferPointer) -> Double? {
-        guard let first = bytes.first, !" \t\n\u{0B}\u{0C}\r".utf8.contains(first) else { return nil }
-        return withCString(bytes) { text, length in
-            var end: UnsafeMutablePointer<CChar>? = nil
-            errno = 0
-            let value = strtod(text, &end)
-            guard let end, end == UnsafeMutablePointer(mutating: text) + length else { return nil }
-            if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
-            return value.isNaN ? nil : value
-        }
-    }
-
-    /// One end of a score range as Redis's `zslParseRange` reads it: a C
-    /// string (it ends at a NUL), `(` for exclusive, then `strtod` up to the
-    /// end; leading space, an empty text (0) and overflow pass, NaN does not.
-    private static func scoreBound(_ bytes: UnsafeRawBufferPointer) -> ScoreBound? {
-        withCString(bytes) { text, _ in
-            let exclusive = text[0] == CChar(UInt8(ascii: "("))
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let value = strtod(exclusive ? text + 1 : text, &end)
-            guard let end, end.pointee == 0, !value.isNaN else { return nil }
-            return ScoreBound(value: value, isExclusive: exclusive)
-        }
-    }
-
-    /// Arguments `minIndex` and `maxIndex` as a score range.
-    private static func scoreRange(_ c: CommandContext, _ minIndex: Int, _ maxIndex: Int) throws -> ScoreRange {
-        guard let min = c.with(minIndex, { scoreBound($0) }), let max = c.with(maxIndex, { scoreBound($0) }) else {
-            throw RedisError.custom("ERR min or max is not a float")
-        }
-        return ScoreRange(min: min, max: max)
-    }
-
-    /// One end of a lexicographic range as Redis's `zslParseLexRangeItem`
-    /// reads it: `-` or `+` alone (as C strings: a NUL may follow), or `[`
-    /// or `(` before the member's bytes.
-    private static func lexBound(_ bytes: ArraySlice<UInt8>) -> LexBound? {
-        guard let first = bytes.first else { return nil }
-        let rest = bytes.dropFirst()
-        switch first {
-        case UInt8(ascii: "+"): return rest.first ?? 0 == 0 ? .positiveInfinity : nil
-        case UInt8(ascii: "-"): return rest.first ?? 0 == 0 ? .negativeInfinity : nil
-        case UInt8(ascii: "["): return .inclusive(Array(rest))
-        case UInt8(ascii: "("): return .exclusive(Array(rest))
-        default: return nil
-        }
-    }
-
-    /// Arguments `minIndex` and `maxIndex` as a lexicographic range.
-    private static func lexRange(_ c: CommandContext, _ minIndex: Int, _ maxIndex: Int) throws -> LexRange {
-        guard let min = lexBound(c.arguments[minIndex]), let max = lexBound(c.arguments[maxIndex]) else {
-            throw RedisError.custom("ERR min or max not valid string range item")
-        }
-        return LexRange(min: min, max: max)
     }
 
     /// A score as ZSCAN prints it: from a skiplist `%.17g`; from a listpack
     /// the text Redis stored there (`d2string`), which prints a whole number
     /// within ±LLONG_MAX/2 as an integer (`1e17` → `100000000000000000`).
-    private static func scanScore(_ score: Double, listpack: Bool) -> [UInt8] {
+    private static func replyScanScore(_ c: inout CommandContext, _ score: Double, listpack: Bool) {
         let half = Double(Int64.max / 2)
         if listpack, score != 0, score.rounded(.towardZero) == score, score >= -half, score <= half {
-            return Array(String(Int64(score)).utf8)
+            return c.client.reply.bulk(String(Int64(score)))
         }
-        return formatG17(score)
-    }
-
-    /// `printf("%.17g")`, the text Redis gives a score in ZSCAN.
-    private static func formatG17(_ value: Double) -> [UInt8] {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let written = buffer.withUnsafeMutableBufferPointer { pointer in
-            withVaList([value]) { vsnprintf(pointer.baseAddress, pointer.count, "%.17g", $0) }
-        }
-        return buffer[0..<Int(max(0, min(written, 63)))].map { UInt8(bitPattern: $0) }
-    }
-
-    /// The ranks `start...end` (negative from the end) clipped to the set,
-    /// nil when empty, as Redis sanitizes them.
-    private static func ranks(_ c: inout CommandContext, id: Int64, start: Int64, end: Int64) throws -> Range<Int>? {
-        let length = Int64(try c.keyspace.zsetLength(id: id))
-        var start = start, end = end
-        if start < 0 { start += length }
-        if end < 0 { end += length }
-        if start < 0 { start = 0 }
-        guard start <= end, start < length else { return nil }
-        return Int(start)..<Int(min(end, length - 1) + 1)
+        DoubleFormatter.withG17(score) { c.client.reply.bulk($0) }
     }
 }
